@@ -1,0 +1,151 @@
+"""Time one epoch of [784, 30, 10] at m = 10 (plus one evaluation of 10,000) on real MNIST.
+
+Compares, in one run and from the same weights and shuffle:
+  - a per-example reference: the textbook algorithm (Nielsen's network.py, in Python 3),
+    one column vector and one backprop call per training example;
+  - lectures_lib's numpy path (what the notebooks teach: a mini-batch as matrices);
+  - lectures_lib's default path (compiled with numba when it is installed).
+It checks that all three end with the same weights and prints the speed-up ratios.
+
+Run: python benchmarks/bench_sgd.py  (set LECTURES_MNIST_MIRROR to use a local mirror)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+import numpy as np
+
+from lectures_lib import _compiled
+from lectures_lib.data import load_mnist, one_hot
+from lectures_lib.network import Network
+
+TARGET_RATIO = 12.0
+TOLERANCE = 1e-10
+
+
+# --- the per-example reference, as in the textbook -----------------------------------
+
+
+def ref_sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def ref_sigmoid_prime(z):
+    return ref_sigmoid(z) * (1 - ref_sigmoid(z))
+
+
+def ref_backprop(weights, biases, x, y):
+    """Gradient of C_x for one example x (n_in, 1), y (n_out, 1)."""
+    nabla_b = [np.zeros(b.shape) for b in biases]
+    nabla_w = [np.zeros(w.shape) for w in weights]
+    activation, activations, zs = x, [x], []
+    for b, w in zip(biases, weights):
+        z = np.dot(w, activation) + b
+        zs.append(z)
+        activation = ref_sigmoid(z)
+        activations.append(activation)
+    delta = (activations[-1] - y) * ref_sigmoid_prime(zs[-1])
+    nabla_b[-1] = delta
+    nabla_w[-1] = np.dot(delta, activations[-2].transpose())
+    for layer in range(2, len(weights) + 1):
+        delta = np.dot(weights[-layer + 1].transpose(), delta) * ref_sigmoid_prime(zs[-layer])
+        nabla_b[-layer] = delta
+        nabla_w[-layer] = np.dot(delta, activations[-layer - 1].transpose())
+    return nabla_b, nabla_w
+
+
+def ref_epoch(weights, biases, X, Y, perm, m, eta):
+    """One epoch of the textbook SGD; returns new weights and biases (n_out,)."""
+    biases = [b.reshape(-1, 1) for b in biases]
+    for k in range(0, len(perm), m):
+        batch = perm[k : k + m]
+        nabla_b = [np.zeros(b.shape) for b in biases]
+        nabla_w = [np.zeros(w.shape) for w in weights]
+        for i in batch:
+            x = X[i].astype(np.float64).reshape(-1, 1)
+            y = Y[i].reshape(-1, 1)
+            delta_nabla_b, delta_nabla_w = ref_backprop(weights, biases, x, y)
+            nabla_b = [nb + dnb for nb, dnb in zip(nabla_b, delta_nabla_b)]
+            nabla_w = [nw + dnw for nw, dnw in zip(nabla_w, delta_nabla_w)]
+        weights = [w - (eta / len(batch)) * nw for w, nw in zip(weights, nabla_w)]
+        biases = [b - (eta / len(batch)) * nb for b, nb in zip(biases, nabla_b)]
+    return weights, [b.ravel() for b in biases]
+
+
+def ref_evaluate(weights, biases, X, labels):
+    correct = 0
+    for x, label in zip(X, labels):
+        a = x.astype(np.float64).reshape(-1, 1)
+        for w, b in zip(weights, biases):
+            a = ref_sigmoid(np.dot(w, a) + b.reshape(-1, 1))
+        correct += int(np.argmax(a) == label)
+    return correct
+
+
+# --- the run -------------------------------------------------------------------------
+
+
+def max_difference(a, b):
+    return max(float(np.max(np.abs(x - y))) for x, y in zip(a, b))
+
+
+def time_library(start, training, test, m, eta, seed, engine):
+    net = Network(start.sizes)
+    net.weights = [w.copy() for w in start.weights]
+    net.biases = [b.copy() for b in start.biases]
+    t0 = time.perf_counter()
+    net.SGD(training, 1, m, eta, rng=np.random.default_rng(seed), engine=engine)
+    correct = net.evaluate(*test)
+    return time.perf_counter() - t0, net, correct
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--eta", type=float, default=0.5, help="learning rate (default 0.5)")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    training, _, test = load_mnist()
+    m = 10
+    start = Network([784, 30, 10], rng=args.seed)
+    if _compiled.AVAILABLE:  # compile once, outside the timing
+        warm = Network([784, 30, 10], rng=1)
+        warm.SGD((training.images[:20], training.labels[:20]), 1, m, args.eta, engine="numba")
+
+    perm = np.random.default_rng(args.seed + 1).permutation(len(training.images))
+    t0 = time.perf_counter()
+    ref_w, ref_b = ref_epoch(
+        start.weights, start.biases, training.images, one_hot(training.labels), perm, m, args.eta
+    )
+    ref_correct = ref_evaluate(ref_w, ref_b, *test)
+    t_ref = time.perf_counter() - t0
+    print(f"per-example reference:  {t_ref:6.3f} s   test {ref_correct} / 10000")
+
+    ok = True
+    engines = ["numpy"] + (["numba"] if _compiled.AVAILABLE else [])
+    for engine in engines:
+        seconds, net, correct = time_library(
+            start, training, test, m, args.eta, args.seed + 1, engine
+        )
+        diff = max_difference(net.weights + net.biases, ref_w + ref_b)
+        same = diff <= TOLERANCE
+        ok &= same
+        print(
+            f"lectures_lib ({engine:5s}):  {seconds:6.3f} s   test {correct} / 10000   "
+            f"x{t_ref / seconds:5.1f} faster   max |weight difference| {diff:.1e}"
+            + ("" if same else f"  > {TOLERANCE:g}: NOT THE SAME")
+        )
+    default = "numba" if _compiled.AVAILABLE else "numpy"
+    seconds, _, _ = time_library(start, training, test, m, args.eta, args.seed + 1, "auto")
+    ratio = t_ref / seconds
+    print(f"default path ({default}): ratio {ratio:.1f} (target >= {TARGET_RATIO:g})")
+    if ratio < TARGET_RATIO:
+        print("below target")
+        ok = False
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
