@@ -1,0 +1,165 @@
+"""Sliders that let students feel the learning rate: one call in a notebook each.
+
+An `Explorer` binds ipywidgets controls to a function that draws a new figure from
+their values; moving a control redraws.  ``explorer.figure`` is the latest figure, so
+tests can set ``explorer.controls["eta"].value`` and check what was drawn.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from IPython.display import clear_output, display
+
+from lectures_lib import descent, regression
+from lectures_lib.neurons import sigmoid
+from lectures_lib.plots import descent_figure, figure
+from lectures_lib.surfaces import SURFACES
+
+
+def _widgets():
+    import ipywidgets
+
+    return ipywidgets
+
+
+def eta_slider(value, low_exp, high_exp, description="η"):
+    """A log-scale slider for a learning rate from 10^low_exp to 10^high_exp."""
+    return _widgets().FloatLogSlider(
+        value=value,
+        base=10,
+        min=low_exp,
+        max=high_exp,
+        step=0.05,
+        description=description,
+        readout_format=".3g",
+        continuous_update=False,
+    )
+
+
+class Explorer:
+    """Controls {name: widget} bound to ``draw(**values) -> Figure``."""
+
+    def __init__(self, draw, controls: dict):
+        widgets = _widgets()
+        self.controls = controls
+        self._draw = draw
+        self.output = widgets.Output()
+        self.figure = None
+        self.box = widgets.VBox(
+            [widgets.HBox(list(controls.values()), layout={"flex_flow": "row wrap"}), self.output]
+        )
+        for control in controls.values():
+            control.observe(self.redraw, names="value")
+        self.redraw()
+
+    def values(self) -> dict:
+        return {name: control.value for name, control in self.controls.items()}
+
+    def redraw(self, change=None) -> None:
+        """Draw a new figure from the controls' values and show it in place of the old."""
+        self.figure = self._draw(**self.values())
+        with self.output:
+            clear_output(wait=True)
+            display(self.figure)
+
+    def _ipython_display_(self):
+        display(self.box)
+
+
+# --- 01: gradient descent on a surface ---------------------------------------------------
+
+
+def draw_descent(surface, eta, x0, y0, steps):
+    """One run of gradient descent from (x0, y0) on the surface named ``surface``."""
+    run = descent.gradient_descent(SURFACES[surface], (x0, y0), eta, steps)
+    fig = descent_figure(SURFACES[surface], {f"η = {eta:.3g}": run})
+    end = run.message or f"C = {run.costs[-1]:.4g} after {steps} steps"
+    fig.suptitle(f"η = {eta:.3g}: {end}")
+    return fig
+
+
+def descent_explorer(surface="narrow bowl") -> Explorer:
+    """η (log scale), the start point, the number of steps and the surface."""
+    widgets = _widgets()
+    x0, y0 = SURFACES[surface].start
+    controls = {
+        "surface": widgets.Dropdown(options=list(SURFACES), value=surface, description="surface"),
+        "eta": eta_slider(0.05, -4, 0.5),
+        "x0": widgets.FloatSlider(value=x0, min=-5, max=5, step=0.1, description="start x"),
+        "y0": widgets.FloatSlider(value=y0, min=-5, max=5, step=0.1, description="start y"),
+        "steps": widgets.IntSlider(value=50, min=1, max=500, description="steps"),
+    }
+    return Explorer(draw_descent, controls)
+
+
+# --- 02: linear regression by mini-batch SGD ------------------------------------------------
+
+BATCH_SIZES = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+
+
+def draw_regression(X, y, eta, m, epochs=3, seed=0):
+    """Loss against the step for mini-batch SGD with learning rate eta and batch size m."""
+    params, losses = regression.sgd(X, y, eta, m, epochs, rng=seed)
+    fig, (ax,) = figure(1, width=7)
+    (line,) = ax.plot(np.arange(1, len(losses) + 1), losses)
+    line.set_gid("loss")
+    ax.set_yscale("log")
+    ax.set_xlabel("step (one mini-batch each)")
+    ax.set_ylabel("mean loss on all data")
+    ax.set_title(
+        f"η = {eta:.3g}, m = {m}: w = ({params.w[0]:.2f}, {params.w[1]:.2f}), b = {params.b:.2f}"
+    )
+    return fig
+
+
+def regression_explorer(X, y) -> Explorer:
+    """η (log scale) and the mini-batch size m, on the data X (n, 2), y (n,)."""
+    widgets = _widgets()
+    sizes = [m for m in BATCH_SIZES if m <= len(y)]
+    controls = {
+        "eta": eta_slider(0.1, -3, 0),
+        "m": widgets.SelectionSlider(options=sizes, value=10, description="m"),
+    }
+    return Explorer(lambda eta, m: draw_regression(X, y, eta, m), controls)
+
+
+# --- 03: one sigmoid neuron ---------------------------------------------------------------
+
+
+def train_neuron(w, b, eta, epochs=300, x=1.0, y=0.0):
+    """Gradient descent for a = sigma(w x + b) on C = (a - y)^2 / 2; returns a per epoch."""
+    outputs = []
+    for _ in range(epochs):
+        a = sigmoid(w * x + b)
+        delta = (a - y) * a * (1 - a)  # dC/dz by the chain rule
+        w, b = w - eta * delta * x, b - eta * delta
+        outputs.append(float(a))
+    return np.array(outputs)
+
+
+def draw_neuron(eta, w0, b0, epochs=300):
+    """The neuron's output and cost over the epochs, for input 1 and target 0."""
+    a = train_neuron(w0, b0, eta, epochs)
+    fig, (left, right) = figure(2, width=4.5, height=3.5)
+    (line,) = left.plot(a)
+    line.set_gid("output")
+    left.set_ylim(0, 1)
+    left.set_xlabel("epoch")
+    left.set_ylabel("output a")
+    (cost,) = right.plot(0.5 * a**2)
+    cost.set_gid("cost")
+    right.set_xlabel("epoch")
+    right.set_ylabel("cost (a - 0)²/2")
+    fig.suptitle(f"start w = {w0:.2f}, b = {b0:.2f}, η = {eta:.3g}: final a = {a[-1]:.3f}")
+    return fig
+
+
+def neuron_explorer() -> Explorer:
+    """η and the starting w, b of one neuron learning to map 1 to 0."""
+    widgets = _widgets()
+    controls = {
+        "eta": eta_slider(0.15, -2, 1),
+        "w0": widgets.FloatSlider(value=0.6, min=-3, max=3, step=0.1, description="start w"),
+        "b0": widgets.FloatSlider(value=0.9, min=-3, max=3, step=0.1, description="start b"),
+    }
+    return Explorer(draw_neuron, controls)
