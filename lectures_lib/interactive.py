@@ -163,3 +163,37 @@ def neuron_explorer() -> Explorer:
         "b0": widgets.FloatSlider(value=0.9, min=-3, max=3, step=0.1, description="start b"),
     }
     return Explorer(draw_neuron, controls)
+
+
+# --- 06: training on MNIST, live ----------------------------------------------------------
+
+
+def draw_training(training, validation, eta, hidden=30, epochs=10, m=10, seed=0):
+    """Train Network([784, hidden, 10]) on ``training`` and plot validation accuracy per epoch.
+
+    training, validation: (images (n, 784), labels (n,)).
+    """
+    from lectures_lib.network import Network
+
+    rng = np.random.default_rng(seed)
+    net = Network([784, hidden, 10], rng=rng)
+    history = net.SGD(training, epochs, m, eta, test=validation, rng=rng)
+    fig, (ax,) = figure(1, width=7, height=3.5)
+    (line,) = ax.plot(np.arange(1, epochs + 1), 100 * history.accuracy, "o-")
+    line.set_gid("accuracy")
+    ax.set_ylim(0, 100)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("validation accuracy (%)")
+    ax.set_title(
+        f"η = {eta:.3g}: best {100 * history.best / history.n_test:.1f}% "
+        f"({len(training[0]):,} training images, {sum(history.seconds):.1f} s)"
+    )
+    return fig
+
+
+def training_explorer(training, validation, n_train=5000, n_validation=1000) -> Explorer:
+    """An η slider that retrains [784, 30, 10] on a subset for 10 epochs (a few seconds)."""
+    train = (training[0][:n_train], training[1][:n_train])
+    check = (validation[0][:n_validation], validation[1][:n_validation])
+    controls = {"eta": eta_slider(3.0, -3, 2)}
+    return Explorer(lambda eta: draw_training(train, check, eta), controls)

@@ -172,8 +172,8 @@ class Network:
     def save(self, path) -> None:
         """Write sizes, weights and biases to ``path`` (.npz), atomically."""
         path = Path(path)
-        arrays = {f"w{l}": w for l, w in enumerate(self.weights)}
-        arrays |= {f"b{l}": b for l, b in enumerate(self.biases)}
+        arrays = {f"w{i}": w for i, w in enumerate(self.weights)}
+        arrays |= {f"b{i}": b for i, b in enumerate(self.biases)}
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.part")
         try:
@@ -192,11 +192,11 @@ class Network:
             raise FileNotFoundError(f"{path} does not exist: train a network and save() it first")
         with np.load(path) as data:
             net = cls([int(s) for s in data["sizes"]])
-            for l, (w, b) in enumerate(zip(net.weights, net.biases)):
-                if data[f"w{l}"].shape != w.shape or data[f"b{l}"].shape != b.shape:
-                    raise ValueError(f"{path} is damaged: layer {l} has the wrong shape")
-                w[...] = data[f"w{l}"]
-                b[...] = data[f"b{l}"]
+            for i, (w, b) in enumerate(zip(net.weights, net.biases)):
+                if data[f"w{i}"].shape != w.shape or data[f"b{i}"].shape != b.shape:
+                    raise ValueError(f"{path} is damaged: layer {i} has the wrong shape")
+                w[...] = data[f"w{i}"]
+                b[...] = data[f"b{i}"]
         return net
 
     # --- checks that turn bad input into a clear message -------------------------

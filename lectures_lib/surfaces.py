@@ -7,8 +7,8 @@ or the Hessian of shape (..., 2, 2), so one point and a whole grid work alike.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

@@ -227,3 +227,13 @@ def test_images_and_labels_must_agree(tmp_path, mnist_mirror):
     shutil.copy(Path(mnist_mirror) / LABELS, tmp_path / LABELS)
     with pytest.raises(MNISTFormatError, match="images and labels"):
         data._read_pair(tmp_path / LABELS, tmp_path / LABELS)
+
+
+def test_average_darkness_baseline_is_the_lectures(mnist):
+    """The lecture: 2,225 of the 10,000 test images, from the 50,000 training images."""
+    from lectures_lib.baselines import average_darkness, classify_by_darkness
+
+    training, _, test = mnist
+    means = average_darkness(training.images, training.labels)
+    assert np.argmax(means) == 0 and np.argmin(means) == 1  # a 0 has the most ink, a 1 the least
+    assert int(np.sum(classify_by_darkness(test.images, means) == test.labels)) == 2225

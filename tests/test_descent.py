@@ -24,7 +24,9 @@ def test_hessian_matches_finite_differences_of_the_gradient(name):
     h = 1e-6
     for v in POINTS:
         v = np.array(v)
-        columns = [(surface.gradient(v + e) - surface.gradient(v - e)) / (2 * h) for e in h * np.eye(2)]
+        columns = [
+            (surface.gradient(v + e) - surface.gradient(v - e)) / (2 * h) for e in h * np.eye(2)
+        ]
         np.testing.assert_allclose(surface.hessian(v), np.array(columns).T, rtol=1e-5, atol=1e-4)
 
 

@@ -22,7 +22,9 @@ def test_descent_explorer_redraws_with_the_new_eta():
     explorer.controls["eta"].value = 0.01
     after = line(explorer.figure, "trajectory-0").get_xydata()
     v = explorer.values()
-    expected = descent.gradient_descent(SURFACES["narrow bowl"], (v["x0"], v["y0"]), 0.01, v["steps"])
+    expected = descent.gradient_descent(
+        SURFACES["narrow bowl"], (v["x0"], v["y0"]), 0.01, v["steps"]
+    )
     np.testing.assert_allclose(after, expected.points)
     assert not np.allclose(before, after[: len(before)]) if len(before) == len(after) else True
     assert "η = 0.01" in explorer.figure._suptitle.get_text()
@@ -72,3 +74,13 @@ def test_eta_slider_is_logarithmic(value):
     slider = interactive.eta_slider(0.1, -4, 0)
     slider.value = value
     assert slider.value == pytest.approx(value)
+
+
+def test_training_explorer_retrains_with_the_new_eta(mnist):
+    training, validation, _ = mnist
+    explorer = interactive.training_explorer(training, validation, n_train=2000, n_validation=500)
+    good = line(explorer.figure, "accuracy").get_ydata().copy()
+    explorer.controls["eta"].value = 0.001
+    crawling = line(explorer.figure, "accuracy").get_ydata()
+    assert good.max() > 70 and crawling.max() < 40
+    assert "η = 0.001" in explorer.figure.axes[0].get_title()

@@ -1,0 +1,56 @@
+# The two commands of the README:
+#   make lab    set up (.venv, the package, MNIST) and open the series in JupyterLab
+#   make test   set up the same way and run the whole test suite
+# PYTHON picks the interpreter that creates .venv (3.10 or newer).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8888
+
+.PHONY: lab test data setup setup-test lint notebooks benchmark clean-notebooks help
+
+help:
+	@echo "make lab        set up and open notebooks/00_start_here.ipynb in JupyterLab"
+	@echo "make test       set up and run lint, unit tests and every notebook (nbval)"
+	@echo "make notebooks  execute every notebook headless, as CI does (before a class)"
+	@echo "make benchmark  time one MNIST epoch against the per-example reference"
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "Python 3.10 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-lab: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[extras]"
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed-lab
+
+setup: $(VENV)/.installed-lab
+setup-test: $(VENV)/.installed-test
+
+data: setup
+	$(BIN)/python -m lectures_lib.data
+
+lab: data
+	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) notebooks/00_start_here.ipynb
+
+lint: setup-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: setup-test data lint
+	$(BIN)/python -m pytest tests notebooks
+
+notebooks: setup-test data
+	$(BIN)/python -m pytest notebooks
+
+benchmark: setup data
+	$(BIN)/python benchmarks/bench_sgd.py
+
+clean-notebooks: setup-test
+	$(BIN)/python tools/navigation.py
+	$(BIN)/nbstripout notebooks/*.ipynb

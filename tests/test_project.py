@@ -1,0 +1,139 @@
+"""The project keeps its promises: clean notebooks, one set of dependencies, a working lab."""
+
+import json
+import os
+import re
+import shlex
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~\[ ;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_yml_and_pyproject_need_the_same_packages():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = {_name(r) for r in project["dependencies"]}
+    for extra in project["optional-dependencies"].values():
+        wanted |= {
+            _name(r)
+            for r in extra
+            if not r.startswith("lectures_lib") and "python_version" not in r
+        }
+    lines = (ROOT / "environment.yml").read_text().splitlines()
+    conda = {_name(line.strip()[2:]) for line in lines if re.match(r"^  - [a-z]", line)}
+    assert conda - {"python", "pip"} == wanted
+    pins = [line for line in lines if re.match(r"^  - [a-z]", line) and "pip" not in line]
+    assert all(re.search(r"=\d+\.\d+$", line) for line in pins), (
+        "pin every package to a minor version"
+    )
+    assert "--editable ." in (ROOT / "environment.yml").read_text()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_notebooks_are_clean(path):
+    nb = json.loads(path.read_text())
+    assert "widgets" not in nb["metadata"], "saved widget state: run `make clean-notebooks`"
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None, (
+                "outputs saved in the notebook: run `make clean-notebooks`"
+            )
+
+
+def test_navigation_is_up_to_date():
+    result = subprocess.run(
+        [sys.executable, "tools/navigation.py", "--check"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout
+
+
+def test_start_here_links_every_notebook():
+    text = (ROOT / "notebooks" / "00_start_here.ipynb").read_text()
+    readme = (ROOT / "README.md").read_text()
+    for path in NOTEBOOKS:
+        assert f"]({path.name})" in text, f"00_start_here does not link {path.name}"
+        assert path.stem in readme, f"README's table misses {path.name}"
+
+
+def test_every_notebook_starts_by_checking_the_environment():
+    for path in NOTEBOOKS:
+        cells = [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
+        assert "check_environment()" in "".join(cells[0]["source"]), path.name
+
+
+def test_readme_gives_the_commands_that_ci_runs():
+    readme = (ROOT / "README.md").read_text()
+    assert "make lab" in readme and "make test" in readme
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert re.search(r"^make test$", ci, re.M)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_jupyterlab_serves_the_notebooks(tmp_path):
+    """Start JupyterLab as `make lab` does, headless, and ask its REST API for notebooks/."""
+    requests = pytest.importorskip("requests")
+    port, token = _free_port(), "test-token"
+    dry_run = subprocess.run(
+        ["make", "-s", "-n", "lab", f"PORT={port}"], cwd=ROOT, capture_output=True, text=True
+    )
+    command = shlex.split(dry_run.stdout.strip().splitlines()[-1])
+    assert command[0].endswith("jupyter") and command[1] == "lab", command
+    command[0] = str(Path(sys.executable).parent / "jupyter")
+    command += ["--no-browser", f"--IdentityProvider.token={token}"]
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+    )
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        headers = {"Authorization": f"token {token}"}
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(f"{base}/api/status", headers=headers, timeout=2).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert server.poll() is None, server.stderr.read().decode()
+            assert time.monotonic() < deadline, "JupyterLab did not start within 60 s"
+            time.sleep(0.5)
+        listing = requests.get(f"{base}/api/contents/notebooks", headers=headers, timeout=10)
+        names = {item["name"] for item in listing.json()["content"]}
+        assert {p.name for p in NOTEBOOKS} <= names
+        page = requests.get(
+            f"{base}/lab/tree/notebooks/00_start_here.ipynb", headers=headers, timeout=10
+        )
+        assert page.ok and "JupyterLab" in page.text
+        assert requests.get(f"{base}/api/contents/notebooks", timeout=10).status_code == 403
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
