@@ -7,6 +7,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8888
+# Jupyter refuses to run as root (CI, containers) unless told to
+LAB_FLAGS := --ip=127.0.0.1 --port=$(PORT) $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: lab test data setup setup-test lint notebooks benchmark clean-notebooks help
 
@@ -36,7 +38,7 @@ data: setup
 	$(BIN)/python -m lectures_lib.data
 
 lab: data
-	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/00_start_here.ipynb
 
 lint: setup-test
 	$(BIN)/ruff check .

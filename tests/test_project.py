@@ -34,10 +34,11 @@ def test_environment_yml_and_pyproject_need_the_same_packages():
             for r in extra
             if not r.startswith("lectures_lib") and "python_version" not in r
         }
-    lines = (ROOT / "environment.yml").read_text().splitlines()
-    conda = {_name(line.strip()[2:]) for line in lines if re.match(r"^  - [a-z]", line)}
-    assert conda - {"python", "pip"} == wanted
-    pins = [line for line in lines if re.match(r"^  - [a-z]", line) and "pip" not in line]
+    text = (ROOT / "environment.yml").read_text()
+    dependencies = text.split("dependencies:")[1].splitlines()
+    pins = [line for line in dependencies if re.match(r"^  - [a-z]", line) and "pip" not in line]
+    conda = {_name(line.strip()[2:]) for line in pins}
+    assert conda - {"python"} == wanted
     assert all(re.search(r"=\d+\.\d+$", line) for line in pins), (
         "pin every package to a minor version"
     )
@@ -106,9 +107,8 @@ def test_jupyterlab_serves_the_notebooks(tmp_path):
         JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
         JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
     )
-    server = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    log = open(tmp_path / "jupyterlab.log", "w")  # noqa: SIM115 - closed in finally
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}"
         headers = {"Authorization": f"token {token}"}
@@ -119,17 +119,20 @@ def test_jupyterlab_serves_the_notebooks(tmp_path):
                     break
             except requests.ConnectionError:
                 pass
-            assert server.poll() is None, server.stderr.read().decode()
+            assert server.poll() is None, (tmp_path / "jupyterlab.log").read_text()
             assert time.monotonic() < deadline, "JupyterLab did not start within 60 s"
             time.sleep(0.5)
-        listing = requests.get(f"{base}/api/contents/notebooks", headers=headers, timeout=10)
+        # opened on notebooks/00_start_here.ipynb, the server's root is notebooks/
+        listing = requests.get(f"{base}/api/contents", headers=headers, timeout=10)
         names = {item["name"] for item in listing.json()["content"]}
         assert {p.name for p in NOTEBOOKS} <= names
-        page = requests.get(
-            f"{base}/lab/tree/notebooks/00_start_here.ipynb", headers=headers, timeout=10
-        )
+        notebook = requests.get(
+            f"{base}/api/contents/00_start_here.ipynb", headers=headers, timeout=10
+        ).json()
+        assert notebook["type"] == "notebook" and notebook["content"]["cells"]
+        page = requests.get(f"{base}/lab/tree/00_start_here.ipynb", headers=headers, timeout=10)
         assert page.ok and "JupyterLab" in page.text
-        assert requests.get(f"{base}/api/contents/notebooks", timeout=10).status_code == 403
+        assert requests.get(f"{base}/api/contents", timeout=10).status_code == 403
     finally:
         server.terminate()
         try:
@@ -137,3 +140,4 @@ def test_jupyterlab_serves_the_notebooks(tmp_path):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        log.close()
