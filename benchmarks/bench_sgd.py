@@ -24,6 +24,7 @@ from lectures_lib.network import Network
 
 TARGET_RATIO = 12.0
 TOLERANCE = 1e-10
+REPEATS = 3  # each time is the best of this many runs: the least disturbed by other work
 
 
 # --- the per-example reference, as in the textbook -----------------------------------
@@ -93,13 +94,17 @@ def max_difference(a, b):
 
 
 def time_library(start, training, test, m, eta, seed, engine):
-    net = Network(start.sizes)
-    net.weights = [w.copy() for w in start.weights]
-    net.biases = [b.copy() for b in start.biases]
-    t0 = time.perf_counter()
-    net.SGD(training, 1, m, eta, rng=np.random.default_rng(seed), engine=engine)
-    correct = net.evaluate(*test)
-    return time.perf_counter() - t0, net, correct
+    """The best of REPEATS runs of one epoch plus one evaluation, from the same start."""
+    times = []
+    for _ in range(REPEATS):
+        net = Network(start.sizes)
+        net.weights = [w.copy() for w in start.weights]
+        net.biases = [b.copy() for b in start.biases]
+        t0 = time.perf_counter()
+        net.SGD(training, 1, m, eta, rng=np.random.default_rng(seed), engine=engine)
+        correct = net.evaluate(*test)
+        times.append(time.perf_counter() - t0)
+    return min(times), net, correct
 
 
 def main(argv=None) -> int:
@@ -115,12 +120,15 @@ def main(argv=None) -> int:
         warm.SGD((training.images[:20], training.labels[:20]), 1, m, args.eta, engine="numba")
 
     perm = np.random.default_rng(args.seed + 1).permutation(len(training.images))
-    t0 = time.perf_counter()
-    ref_w, ref_b = ref_epoch(
-        start.weights, start.biases, training.images, one_hot(training.labels), perm, m, args.eta
-    )
-    ref_correct = ref_evaluate(ref_w, ref_b, *test)
-    t_ref = time.perf_counter() - t0
+    Y = one_hot(training.labels)
+    times = []
+    for _ in range(REPEATS):
+        t0 = time.perf_counter()
+        ref_w, ref_b = ref_epoch(start.weights, start.biases, training.images, Y, perm, m, args.eta)
+        ref_correct = ref_evaluate(ref_w, ref_b, *test)
+        times.append(time.perf_counter() - t0)
+    t_ref = min(times)
+    print(f"best of {REPEATS} runs of one epoch of [784, 30, 10], m = {m}, eta = {args.eta}")
     print(f"per-example reference:  {t_ref:6.3f} s   test {ref_correct} / 10000")
 
     ok = True
@@ -140,7 +148,9 @@ def main(argv=None) -> int:
     default = "numba" if _compiled.AVAILABLE else "numpy"
     seconds, _, _ = time_library(start, training, test, m, args.eta, args.seed + 1, "auto")
     ratio = t_ref / seconds
-    print(f"default path ({default}): ratio {ratio:.1f} (target >= {TARGET_RATIO:g})")
+    print(
+        f"default path ({default}): {seconds:.3f} s, ratio {ratio:.1f} (target >= {TARGET_RATIO:g})"
+    )
     if ratio < TARGET_RATIO:
         print("below target")
         ok = False

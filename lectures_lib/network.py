@@ -23,6 +23,8 @@ from lectures_lib import _compiled
 from lectures_lib.data import one_hot
 from lectures_lib.neurons import sigmoid
 
+_NOT_FINITE = "inputs contain NaN or infinite values; clean the data first"
+
 
 class TrainingDiverged(ArithmeticError):
     """The weights stopped being finite numbers during training."""
@@ -64,11 +66,14 @@ class Network:
         return zip(self.sizes[:-1], self.sizes[1:])
 
     def feedforward(self, X):
-        """Output activations (n, sizes[-1]) for inputs X (n, sizes[0]): a' = sigma(w a + b)."""
-        a = self._check_inputs(X)
+        """Output activations (n, sizes[-1]) for inputs X (n, sizes[0]): a' = sigma(w a + b).
+
+        Inside, as in the lecture, each activation is a column: a has shape (n_l, n).
+        """
+        a = self._check_inputs(X).T
         for w, b in zip(self.weights, self.biases):
-            a = sigmoid(a @ w.T + b)
-        return a
+            a = sigmoid(w @ a + b[:, np.newaxis])
+        return a.T
 
     def backprop(self, X, Y):
         """Gradients of the quadratic cost, summed over the mini-batch.
@@ -122,7 +127,8 @@ class Network:
         engine: "numpy" (the code above), "numba" (compiled) or "auto" (numba if
         installed).
         """
-        X, Y = self._check_training(training)
+        compiled = _choose_engine(engine)
+        X, Y = self._check_training(training, check_finite=not compiled)  # compiled: as it goes
         eta = _check_eta(eta)
         m = _check_mini_batch_size(mini_batch_size, len(X))
         if int(epochs) != epochs or epochs < 1:
@@ -130,7 +136,6 @@ class Network:
         if test is not None:
             test_X = self._check_inputs(test[0])
             test_labels = self._check_labels(test[1], len(test_X))
-        compiled = _choose_engine(engine)
         rng = np.random.default_rng(rng)
         history = History(n_test=0 if test is None else len(test_X))
         epochs_iter = range(int(epochs))
@@ -143,7 +148,12 @@ class Network:
             perm = rng.permutation(len(X))
             with np.errstate(over="ignore", invalid="ignore"):  # checked below, in words
                 if compiled:
-                    _compiled.sgd_epoch(self.weights, self.biases, X, Y, perm, m, eta)
+                    before = [p.copy() for p in self.weights + self.biases]
+                    bad_row = _compiled.sgd_epoch(self.weights, self.biases, X, Y, perm, m, eta)
+                    if bad_row >= 0:
+                        for p, old in zip(self.weights + self.biases, before):
+                            p[...] = old
+                        raise ValueError(_NOT_FINITE + f" (row {bad_row} of the training inputs)")
                 else:
                     for k in range(0, len(X), m):
                         batch = perm[k : k + m]
@@ -160,9 +170,9 @@ class Network:
 
     def evaluate(self, X, labels) -> int:
         """How many of the inputs X (n, sizes[0]) the network labels correctly (argmax)."""
-        X = self._check_inputs(X)
-        labels = self._check_labels(labels, len(X))
-        return int(np.sum(np.argmax(self.feedforward(X), axis=1) == labels))
+        outputs = self.feedforward(X)
+        labels = self._check_labels(labels, len(outputs))
+        return int(np.sum(np.argmax(outputs, axis=1) == labels))
 
     def cost(self, X, Y) -> float:
         """The quadratic cost C = (1/2n) sum_x ||y(x) - a||^2, for targets Y (n, sizes[-1])."""
@@ -201,7 +211,7 @@ class Network:
 
     # --- checks that turn bad input into a clear message -------------------------
 
-    def _check_inputs(self, X):
+    def _check_inputs(self, X, check_finite=True):
         X = np.asarray(X, dtype=float)
         if X.ndim == 1:
             X = X[np.newaxis, :]
@@ -210,8 +220,8 @@ class Network:
                 f"inputs must have shape (n, {self.sizes[0]}), got {X.shape}; "
                 "flatten each image to one row (MNIST: 28*28 = 784 numbers)"
             )
-        if not _all_finite(X):
-            raise ValueError("inputs contain NaN or infinite values; clean the data first")
+        if check_finite and not _all_finite(X):
+            raise ValueError(_NOT_FINITE)
         return X
 
     def _check_labels(self, labels, n):
@@ -228,9 +238,9 @@ class Network:
             )
         return labels
 
-    def _check_training(self, training):
+    def _check_training(self, training, check_finite=True):
         X, targets = training
-        X = self._check_inputs(X)
+        X = self._check_inputs(X, check_finite)
         targets = np.asarray(targets)
         if targets.ndim == 1:
             Y = one_hot(self._check_labels(targets, len(X)), self.sizes[-1])

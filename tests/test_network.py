@@ -176,3 +176,17 @@ def test_huge_eta_saturates_without_warnings():
     net = Network([2, 3, 2], rng=0)
     net.SGD((X, labels), 1, 2, 1e300, test=(X, labels))  # warnings are errors in the tests
     assert np.max(np.abs(net.weights[0])) > 1e200
+
+
+@pytest.mark.parametrize("engine", ["numpy", "numba"])
+def test_one_nan_pixel_is_reported_and_nothing_is_learned(engine):
+    if engine == "numba" and not _compiled.AVAILABLE:
+        pytest.skip("numba is not installed")
+    X, labels = xor_like()
+    X[137, 1] = np.nan
+    net = Network([2, 3, 2], rng=0)
+    before = [p.copy() for p in net.weights + net.biases]
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        net.SGD((X, labels), 2, 10, 1.0, rng=1, engine=engine)
+    for p, old in zip(net.weights + net.biases, before):
+        np.testing.assert_array_equal(p, old)
