@@ -7,8 +7,10 @@ tests can set ``explorer.controls["eta"].value`` and check what was drawn.
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
-from IPython.display import clear_output, display
+from IPython.display import Image, clear_output, display
 
 from lectures_lib import descent, regression
 from lectures_lib.neurons import sigmoid
@@ -58,9 +60,11 @@ class Explorer:
     def redraw(self, change=None) -> None:
         """Draw a new figure from the controls' values and show it in place of the old."""
         self.figure = self._draw(**self.values())
+        png = io.BytesIO()
+        self.figure.savefig(png, format="png", dpi=80)  # an image whatever the backend
         with self.output:
             clear_output(wait=True)
-            display(self.figure)
+            display(Image(png.getvalue()))
 
     def _ipython_display_(self):
         display(self.box)
