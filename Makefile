@@ -7,14 +7,17 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8888
+VOILA_PORT ?= 8866
 # Jupyter refuses to run as root (CI, containers) unless told to
 LAB_FLAGS := --ip=127.0.0.1 --port=$(PORT) $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test data setup setup-test lint notebooks benchmark clean-notebooks help
+.PHONY: lab test present slides data setup setup-test lint notebooks benchmark clean-notebooks help
 
 help:
 	@echo "make lab        set up and open notebooks/00_start_here.ipynb in JupyterLab"
 	@echo "make test       set up and run lint, unit tests and every notebook (nbval)"
+	@echo "make present    presenter view: the notebooks in Voila, code hidden (port 8866)"
+	@echo "make slides     execute the notebooks and build reveal.js decks in build/slides"
 	@echo "make notebooks  execute every notebook headless, as CI does (before a class)"
 	@echo "make benchmark  time one MNIST epoch against the per-example reference"
 
@@ -40,6 +43,13 @@ data: setup
 lab: data
 	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/00_start_here.ipynb
 
+present: data
+	$(BIN)/voila --Voila.ip=127.0.0.1 --port=$(VOILA_PORT) notebooks
+
+slides: setup-test data
+	$(BIN)/jupyter nbconvert --to slides --execute --output-dir build/slides notebooks/*.ipynb
+	@echo "open build/slides/00_start_here.slides.html in a browser"
+
 lint: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -55,4 +65,5 @@ benchmark: setup data
 
 clean-notebooks: setup-test
 	$(BIN)/python tools/navigation.py
+	$(BIN)/python tools/slides.py
 	$(BIN)/nbstripout notebooks/*.ipynb

@@ -1,16 +1,14 @@
 """The project keeps its promises: clean notebooks, one set of dependencies, a working lab."""
 
 import json
-import os
 import re
 import shlex
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+import requests
 
 try:
     import tomllib
@@ -37,8 +35,10 @@ def test_environment_yml_and_pyproject_need_the_same_packages():
     text = (ROOT / "environment.yml").read_text()
     dependencies = text.split("dependencies:")[1].splitlines()
     pins = [line for line in dependencies if re.match(r"^  - [a-z]", line) and "pip" not in line]
-    conda = {_name(line.strip()[2:]) for line in pins}
+    pip_pins = [line for line in dependencies if re.match(r"^      - [a-z]", line)]
+    conda = {_name(line.strip()[2:]) for line in pins + pip_pins}
     assert conda - {"python"} == wanted
+    assert all(re.search(r"==\d+\.\d+\.\*", line) for line in pip_pins)
     assert all(re.search(r"=\d+\.\d+$", line) for line in pins), (
         "pin every package to a minor version"
     )
@@ -64,6 +64,28 @@ def test_navigation_is_up_to_date():
     assert result.returncode == 0, result.stdout
 
 
+def test_slide_metadata_is_up_to_date():
+    result = subprocess.run(
+        [sys.executable, "tools/slides.py", "--check"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_slide_decks_build(path):
+    """Each notebook becomes a reveal.js deck: one section per heading, no navigation."""
+    import nbformat
+    from nbconvert import SlidesExporter
+
+    nb = nbformat.read(path, as_version=4)
+    html, _ = SlidesExporter().from_notebook_node(nb)
+    headings = sum(c.metadata["slideshow"]["slide_type"] == "slide" for c in nb.cells)
+    assert headings >= 2
+    assert html.count("<section") >= headings
+    assert "Reveal.initialize" in html
+    assert "[Contents]" not in html and "check_environment()" not in html
+
+
 def test_start_here_links_every_notebook():
     text = (ROOT / "notebooks" / "00_start_here.ipynb").read_text()
     readme = (ROOT / "README.md").read_text()
@@ -85,16 +107,11 @@ def test_readme_gives_the_commands_that_ci_runs():
     assert re.search(r"^make test$", ci, re.M)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_jupyterlab_serves_the_notebooks(tmp_path):
     """Start JupyterLab as `make lab` does, headless, and ask its REST API for notebooks/."""
-    requests = pytest.importorskip("requests")
-    port, token = _free_port(), "test-token"
+    from servers import free_port, running
+
+    port, token = free_port(), "test-token"
     dry_run = subprocess.run(
         ["make", "-s", "-n", "lab", f"PORT={port}"], cwd=ROOT, capture_output=True, text=True
     )
@@ -102,26 +119,9 @@ def test_jupyterlab_serves_the_notebooks(tmp_path):
     assert command[0].endswith("jupyter") and command[1] == "lab", command
     command[0] = str(Path(sys.executable).parent / "jupyter")
     command += ["--no-browser", f"--IdentityProvider.token={token}"]
-    env = dict(
-        os.environ,
-        JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
-        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
-    )
-    log = open(tmp_path / "jupyterlab.log", "w")  # noqa: SIM115 - closed in finally
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        headers = {"Authorization": f"token {token}"}
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(f"{base}/api/status", headers=headers, timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert server.poll() is None, (tmp_path / "jupyterlab.log").read_text()
-            assert time.monotonic() < deadline, "JupyterLab did not start within 60 s"
-            time.sleep(0.5)
+    base = f"http://127.0.0.1:{port}"
+    headers = {"Authorization": f"token {token}"}
+    with running(command, f"{base}/api/status", tmp_path, headers):
         # opened on notebooks/00_start_here.ipynb, the server's root is notebooks/
         listing = requests.get(f"{base}/api/contents", headers=headers, timeout=10)
         names = {item["name"] for item in listing.json()["content"]}
@@ -133,11 +133,3 @@ def test_jupyterlab_serves_the_notebooks(tmp_path):
         page = requests.get(f"{base}/lab/tree/00_start_here.ipynb", headers=headers, timeout=10)
         assert page.ok and "JupyterLab" in page.text
         assert requests.get(f"{base}/api/contents", timeout=10).status_code == 403
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()

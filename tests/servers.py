@@ -1,0 +1,70 @@
+"""Start a Jupyter server (JupyterLab or Voila) on 127.0.0.1 for a test, and always stop it."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def jupyter_env(tmp: Path) -> dict:
+    """Throw-away config, runtime and data folders, so that nothing of the user's leaks in."""
+    env = dict(os.environ)
+    env.update(
+        JUPYTER_CONFIG_DIR=str(tmp / "config"),
+        JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
+    )
+    return env
+
+
+@contextlib.contextmanager
+def running(command: list[str], ready_url: str, tmp: Path, headers=None, timeout: float = 90):
+    """Run ``command`` (a server) until ``ready_url`` answers; stop it by its process id after."""
+    log_path = tmp / "server.log"
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=jupyter_env(tmp),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    if requests.get(ready_url, headers=headers, timeout=2).ok:
+                        break
+                except requests.ConnectionError:
+                    pass
+                if server.poll() is not None:
+                    raise RuntimeError(f"the server exited:\n{log_path.read_text()}")
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"no answer at {ready_url}:\n{log_path.read_text()}")
+                time.sleep(0.5)
+            yield server
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.pid, signal.SIGTERM)  # the server and its kernels
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
