@@ -90,6 +90,55 @@ EXERCISES = {
             (0.032, "check the sign: a - y = 0.8 - 1 is negative"),
         ),
     ),
+    "04.always_one": Exercise(
+        0.1135,
+        "count the 1s among the 10,000 test images (np.bincount), as a fraction",
+        ((0.1, "that is uniform guessing; the test set has more 1s than any other digit"),),
+    ),
+    "04.one_hot_3": Exercise(
+        (0, 0, 0, 1, 0, 0, 0, 0, 0, 0),
+        "ten numbers, a 1 at position 3 counting from 0",
+        (((0, 0, 1, 0, 0, 0, 0, 0, 0, 0), "positions count from 0: digit 0 is the first"),),
+    ),
+    "05.n_parameters": Exercise(
+        79_510,
+        "784·100 + 100·10 weights, plus one bias per hidden and output neuron",
+        (
+            (79_400, "you counted the weights only: add the 110 biases"),
+            (79_510 - 110 + 794, "biases belong to neurons with inputs: not to the 784 pixels"),
+        ),
+    ),
+    "05.steps": Exercise(
+        5_000,
+        "one step per mini-batch: 50,000 images in mini-batches of 10",
+        ((50_000, "that is one step per example; SGD takes one per mini-batch"),),
+    ),
+    "06.total_steps": Exercise(
+        150_000,
+        "steps per epoch (50,000 / 10) times 30 epochs",
+        ((30, "one step per mini-batch, not per epoch"),),
+    ),
+    "06.z_spread": Exercise(
+        10.0,
+        "variances of independent terms add: 100 terms of variance 1",
+        (
+            (100.0, "100 is the variance; the standard deviation is its square root"),
+            (1.0, "that is one term's spread; the sum of 100 spreads more"),
+        ),
+    ),
+    "07.code_of_5": Exercise(
+        (0, 1, 0, 1),
+        "5 = 4 + 1, written with four bits, most significant first",
+        (((1, 0, 1, 0), "the most significant bit (8) comes first: 5 = 0101"),),
+    ),
+    "07.extra_parameters": Exercise(
+        186,
+        "six more output neurons, each with 30 weights and a bias",
+        (
+            (180, "you counted the weights only: each neuron has a bias too"),
+            (6, "each extra neuron has 30 weights as well as its bias"),
+        ),
+    ),
 }
 
 

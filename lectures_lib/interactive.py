@@ -201,3 +201,106 @@ def training_explorer(training, validation, n_train=5000, n_validation=1000) -> 
     check = (validation[0][:n_validation], validation[1][:n_validation])
     controls = {"eta": eta_slider(3.0, -3, 2)}
     return Explorer(lambda eta: draw_training(train, check, eta), controls)
+
+
+# --- 09: draw your own digit ------------------------------------------------------------------
+
+
+class DigitPad:
+    """A canvas to draw a digit with the mouse; the network's ten outputs as bars.
+
+    Strokes are recorded as points, turned into an image by `preprocess.draw_strokes`,
+    made MNIST-like by `preprocess.to_mnist` and read by ``net``; the bars update after
+    each stroke.  ``add_stroke`` is what the mouse does, so tests can draw too.
+    """
+
+    size, pen = 280, 18.0
+
+    def __init__(self, net):
+        import ipycanvas
+
+        widgets = _widgets()
+        self.net = net
+        self.strokes = []
+        self.outputs = np.zeros(10)
+        self.canvas = ipycanvas.Canvas(width=self.size, height=self.size)
+        self.canvas.layout = {"border": "1px solid #999", "width": f"{self.size}px"}
+        self.canvas.line_width, self.canvas.line_cap = self.pen, "round"
+        self.canvas.line_join = "round"
+        self.canvas.on_mouse_down(self._down)
+        self.canvas.on_mouse_move(self._move)
+        self.canvas.on_mouse_up(self._up)
+        self.button = widgets.Button(description="clear")
+        self.button.on_click(lambda _: self.clear())
+        self.output = widgets.Output()
+        self.label = widgets.HTML()
+        self._pen_down = False
+        self.box = widgets.HBox(
+            [widgets.VBox([self.canvas, self.button]), widgets.VBox([self.label, self.output])]
+        )
+        self.redraw()
+
+    def _down(self, x, y):
+        self._pen_down = True
+        self.strokes.append([(x, y)])
+
+    def _move(self, x, y):
+        if self._pen_down:
+            (x0, y0) = self.strokes[-1][-1]
+            self.canvas.stroke_line(x0, y0, x, y)
+            self.strokes[-1].append((x, y))
+
+    def _up(self, x, y):
+        if self._pen_down:
+            self._pen_down = False
+            self.redraw()
+
+    def add_stroke(self, points) -> None:
+        """Draw a stroke through the points [(x, y), ...] and read the digit again."""
+        points = [tuple(map(float, p)) for p in points]
+        self.strokes.append(points)
+        for (x0, y0), (x1, y1) in zip(points[:-1], points[1:]):
+            self.canvas.stroke_line(x0, y0, x1, y1)
+        self.redraw()
+
+    def clear(self) -> None:
+        self.strokes = []
+        self.canvas.clear()
+        self.redraw()
+
+    @property
+    def image(self) -> np.ndarray:
+        """What the network sees: the drawing as an MNIST input (784,)."""
+        from lectures_lib.preprocess import draw_strokes, to_mnist
+
+        return to_mnist(draw_strokes(self.strokes, self.size, self.pen))
+
+    @property
+    def prediction(self):
+        """The digit read, or None when nothing is drawn."""
+        return int(np.argmax(self.outputs)) if self.strokes else None
+
+    def redraw(self) -> None:
+        self.outputs = (
+            self.net.feedforward(self.image[np.newaxis, :])[0] if self.strokes else np.zeros(10)
+        )
+        fig, (ax,) = figure(1, width=4, height=3)
+        bars = ax.bar(range(10), self.outputs, color="tab:blue")
+        if self.strokes:
+            bars[self.prediction].set_color("tab:red")
+        ax.set_xticks(range(10))
+        ax.set_ylim(0, 1)
+        ax.set_xlabel("digit")
+        ax.set_ylabel("output activation")
+        self.figure = fig
+        self.label.value = (
+            f"<b>The network reads: {self.prediction}</b>" if self.strokes else "Draw a digit."
+        )
+        png = io.BytesIO()
+        fig.savefig(png, format="png", dpi=80)
+        with self.output:
+            clear_output(wait=True)
+            display(Image(png.getvalue()))
+
+    def _ipython_display_(self):
+        display(self.box)

@@ -21,4 +21,19 @@ ANSWERS = {
     "03.sigmoid_prime_2": float(1 / (1 + np.exp(-2)) * (1 - 1 / (1 + np.exp(-2)))),
     # delta = (a - y) a (1 - a) = (-0.2)(0.8)(0.2)
     "03.delta": -0.032,
+    # 1135 of the 10,000 test images are 1s
+    "04.always_one": 0.1135,
+    "04.one_hot_3": (0, 0, 0, 1, 0, 0, 0, 0, 0, 0),
+    # 784*100 + 100 + 100*10 + 10
+    "05.n_parameters": 79_510,
+    # 50,000 / 10 mini-batches, one step each
+    "05.steps": 5_000,
+    # 5,000 steps per epoch, 30 epochs
+    "06.total_steps": 150_000,
+    # var(z) = 100 * var(w) * 1^2 = 100, so std 10
+    "06.z_spread": 10.0,
+    # 5 = 4 + 1 = 0101
+    "07.code_of_5": (0, 1, 0, 1),
+    # 6 more neurons x (30 weights + 1 bias)
+    "07.extra_parameters": 186,
 }
