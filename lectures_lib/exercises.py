@@ -139,6 +139,27 @@ EXERCISES = {
             (6, "each extra neuron has 30 weights as well as its bias"),
         ),
     ),
+    "08.segmentations": Exercise(
+        8,
+        "each of the 3 cuts is either made or not",
+        (
+            (3, "that counts the cuts; each may be made or not, independently"),
+            (6, "2 × 3 is not 2³"),
+        ),
+    ),
+    "08.string_accuracy": Exercise(
+        0.975**5,
+        "all five digits must be right: multiply the five probabilities",
+        (
+            (0.975, "that is one digit; all five must be right"),
+            (0.875, "errors do not add up: multiply"),
+        ),
+    ),
+    "09.shrink": Exercise(
+        14.0,
+        "the drawing's longest side goes from 280 pixels to 20",
+        ((10.0, "28 is the image, but the digit is fitted into the 20 × 20 box inside it"),),
+    ),
 }
 
 

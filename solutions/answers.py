@@ -36,4 +36,10 @@ ANSWERS = {
     "07.code_of_5": (0, 1, 0, 1),
     # 6 more neurons x (30 weights + 1 bias)
     "07.extra_parameters": 186,
+    # each of 3 cuts made or not: 2**3
+    "08.segmentations": 8,
+    # 0.975**5
+    "08.string_accuracy": 0.975**5,
+    # 280 / 20
+    "09.shrink": 14.0,
 }

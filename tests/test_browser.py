@@ -166,13 +166,14 @@ def _wait_for_new_image(page, container, old: str, timeout: float = 60_000) -> N
     )
 
 
-def run_all_cells(page, base: str, notebook: str, timeout: float) -> None:
+def run_all_cells(page, base: str, notebook: str, timeout: float, ready=".widget-slider") -> None:
+    """Open the notebook in JupyterLab, run all its cells, wait for ``ready`` and the end."""
     page.goto(f"{base}/lab/tree/{notebook}?token={TOKEN}&reset")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
-    page.wait_for_selector(".widget-slider", timeout=timeout)
+    page.wait_for_selector(ready, timeout=timeout)
     page.wait_for_function(
         "() => ![...document.querySelectorAll('.jp-InputPrompt')]"
         ".some(p => p.textContent.includes('*'))",
@@ -212,3 +213,28 @@ def test_eta_slider_redraws_in_voila(page, tmp_path):
         explorer = page.locator(".widget-vbox").filter(has=slider(page, page, "η")).last
         move_eta_and_check(page, explorer)
         assert page.js_errors == []
+
+
+def test_drawing_a_digit_on_the_canvas(page, lab):
+    """Notebook 09: draw a "1" with the mouse on the real canvas; the network reads it."""
+    run_all_cells(page, lab, "09_draw_your_own_digit.ipynb", 180_000, ready=".widget-hbox canvas")
+    pad = page.locator(".widget-hbox").filter(has=page.locator("canvas")).first
+    pad.scroll_into_view_if_needed()
+    label = pad.locator(".widget-html")
+    assert "Draw a digit" in label.inner_text()
+    before = figure_src(page, pad)
+    box = pad.locator("canvas").first.bounding_box()
+    x = box["x"] + box["width"] / 2
+    page.mouse.move(x, box["y"] + 0.15 * box["height"])
+    page.mouse.down()
+    page.mouse.move(x, box["y"] + 0.85 * box["height"], steps=20)
+    page.mouse.up()
+    page.wait_for_function(
+        "el => el.textContent.includes('reads: 1')", arg=label.element_handle(), timeout=30_000
+    )
+    _wait_for_new_image(page, pad, before)
+    pad.get_by_role("button", name="clear").click()
+    page.wait_for_function(
+        "el => el.textContent.includes('Draw a digit')", arg=label.element_handle(), timeout=30_000
+    )
+    assert page.js_errors == []
