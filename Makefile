@@ -64,6 +64,5 @@ benchmark: setup data
 	$(BIN)/python benchmarks/bench_sgd.py
 
 clean-notebooks: setup-test
-	$(BIN)/python tools/navigation.py
-	$(BIN)/python tools/slides.py
+	$(BIN)/python tools/tidy_notebooks.py
 	$(BIN)/nbstripout notebooks/*.ipynb

@@ -61,6 +61,15 @@ def width_log_prior(images, labels, max_width: int = 60) -> np.ndarray:
     return np.log(counts / counts.sum(axis=1, keepdims=True))
 
 
+def score_segments(segments, classify, log_prior, beta: float):
+    """(labels (k,), scores (k,)) of image segments: log(confidence) + beta log P(width | label)."""
+    outputs = classify(np.array([to_mnist(s) for s in segments]))
+    labels = outputs.argmax(axis=1)
+    widths = np.minimum([_inked_width(s) for s in segments], log_prior.shape[1] - 1)
+    scores = np.log(np.maximum(outputs.max(axis=1), 1e-300)) + beta * log_prior[labels, widths]
+    return labels, scores
+
+
 def read_run(run, classify, log_prior, beta: float, max_width: int = 20):
     """The best reading of one inked run: (labels, cuts).
 
@@ -78,12 +87,9 @@ def read_run(run, classify, log_prior, beta: float, max_width: int = 20):
         for j in range(i + 1, last + 1)
         if cuts[j] - cuts[i] <= max_width or (i, j) == (0, last)
     ]
-    segments = [run[:, cuts[i] : cuts[j]] for i, j in pairs]
-    outputs = classify(np.array([to_mnist(s) for s in segments]))
-    labels = outputs.argmax(axis=1)
-    widths = [_inked_width(s) for s in segments]
-    score = np.log(np.maximum(outputs.max(axis=1), 1e-300))
-    score = score + beta * log_prior[labels, np.minimum(widths, log_prior.shape[1] - 1)]
+    labels, score = score_segments(
+        [run[:, cuts[i] : cuts[j]] for i, j in pairs], classify, log_prior, beta
+    )
     best = {0: (0.0, -1)}  # cut index -> (best total score up to it, previous cut)
     for j in range(1, last + 1):
         best[j] = max((best[i][0] + s, i) for (i, jj), s in zip(pairs, score) if jj == j)

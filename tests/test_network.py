@@ -190,3 +190,14 @@ def test_one_nan_pixel_is_reported_and_nothing_is_learned(engine):
         net.SGD((X, labels), 2, 10, 1.0, rng=1, engine=engine)
     for p, old in zip(net.weights + net.biases, before):
         np.testing.assert_array_equal(p, old)
+
+
+def test_without_numba_the_numpy_path_is_used(monkeypatch):
+    monkeypatch.setattr(_compiled, "AVAILABLE", False)
+    monkeypatch.setattr(
+        _compiled, "sgd_epoch", lambda *a: pytest.fail("the compiled path was used")
+    )
+    X, labels = xor_like()
+    Network([2, 3, 2], rng=0).SGD((X, labels), 1, 10, 1.0)  # engine="auto"
+    with pytest.raises(ImportError, match="pip install numba"):
+        Network([2, 3, 2], rng=0).SGD((X, labels), 1, 10, 1.0, engine="numba")

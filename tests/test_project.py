@@ -57,16 +57,12 @@ def test_committed_notebooks_are_clean(path):
             )
 
 
-def test_navigation_is_up_to_date():
+def test_navigation_and_slide_types_are_up_to_date():
     result = subprocess.run(
-        [sys.executable, "tools/navigation.py", "--check"], cwd=ROOT, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stdout
-
-
-def test_slide_metadata_is_up_to_date():
-    result = subprocess.run(
-        [sys.executable, "tools/slides.py", "--check"], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "tools/tidy_notebooks.py", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout
 
