@@ -35,9 +35,6 @@ def _sgd_epoch(weights, biases, X, Y, perm, m, eta):
     X (n, n_in) and Y (n, n_out) are the data, perm (n,) the epoch's shuffle,
     m the mini-batch size and eta the learning rate.  All buffers are allocated
     once: activations[l] (m, n_l), deltas[l] (m, n_out of layer l), grads like weights.
-    Returns -1, or the index of a row of X holding NaN or infinity: then it stops
-    before the mini-batch with that row (checking each row as it is copied costs
-    nothing; a separate pass over X would).
     """
     n, n_layers = perm.shape[0], len(weights)
     grads = [np.empty_like(w) for w in weights]
@@ -50,8 +47,6 @@ def _sgd_epoch(weights, biases, X, Y, perm, m, eta):
         x = activations[0]
         for i in range(k):
             x[i, :] = X[perm[start + i]]
-            if not np.isfinite(x[i].sum()):
-                return perm[start + i]
         for layer in range(n_layers):  # feedforward: a' = sigma(a w^T + b)
             z = activations[layer + 1][:k]
             np.dot(activations[layer][:k], weights[layer].T, z)
@@ -76,7 +71,6 @@ def _sgd_epoch(weights, biases, X, Y, perm, m, eta):
                 b[j] -= delta[:, j].sum()
                 for q in range(w.shape[1]):
                     w[j, q] -= grad[j, q]
-    return -1
 
 
 if AVAILABLE:
@@ -84,8 +78,8 @@ if AVAILABLE:
     _sgd_epoch = numba.njit(cache=True)(_sgd_epoch)
 
 
-def sgd_epoch(weights, biases, X, Y, perm, m, eta) -> int:
-    """Run `_sgd_epoch` compiled on lists of float64 arrays; returns its bad row or -1."""
+def sgd_epoch(weights, biases, X, Y, perm, m, eta) -> None:
+    """Run `_sgd_epoch` compiled on lists of float64 arrays."""
     from numba.typed import List
 
-    return _sgd_epoch(List(weights), List(biases), X, Y, perm, m, float(eta))
+    _sgd_epoch(List(weights), List(biases), X, Y, perm, m, float(eta))

@@ -23,8 +23,6 @@ from lectures_lib import _compiled
 from lectures_lib.data import one_hot
 from lectures_lib.neurons import sigmoid
 
-_NOT_FINITE = "inputs contain NaN or infinite values; clean the data first"
-
 
 class TrainingDiverged(ArithmeticError):
     """The weights stopped being finite numbers during training."""
@@ -128,7 +126,7 @@ class Network:
         installed).
         """
         compiled = _choose_engine(engine)
-        X, Y = self._check_training(training, check_finite=not compiled)  # compiled: as it goes
+        X, Y = self._check_training(training)
         eta = _check_eta(eta)
         m = _check_mini_batch_size(mini_batch_size, len(X))
         if int(epochs) != epochs or epochs < 1:
@@ -148,12 +146,7 @@ class Network:
             perm = rng.permutation(len(X))
             with np.errstate(over="ignore", invalid="ignore"):  # checked below, in words
                 if compiled:
-                    before = [p.copy() for p in self.weights + self.biases]
-                    bad_row = _compiled.sgd_epoch(self.weights, self.biases, X, Y, perm, m, eta)
-                    if bad_row >= 0:
-                        for p, old in zip(self.weights + self.biases, before):
-                            p[...] = old
-                        raise ValueError(_NOT_FINITE + f" (row {bad_row} of the training inputs)")
+                    _compiled.sgd_epoch(self.weights, self.biases, X, Y, perm, m, eta)
                 else:
                     for k in range(0, len(X), m):
                         batch = perm[k : k + m]
@@ -211,7 +204,7 @@ class Network:
 
     # --- checks that turn bad input into a clear message -------------------------
 
-    def _check_inputs(self, X, check_finite=True):
+    def _check_inputs(self, X):
         X = np.asarray(X, dtype=float)
         if X.ndim == 1:
             X = X[np.newaxis, :]
@@ -220,8 +213,8 @@ class Network:
                 f"inputs must have shape (n, {self.sizes[0]}), got {X.shape}; "
                 "flatten each image to one row (MNIST: 28*28 = 784 numbers)"
             )
-        if check_finite and not _all_finite(X):
-            raise ValueError(_NOT_FINITE)
+        if not _all_finite(X):
+            raise ValueError("inputs contain NaN or infinite values; clean the data first")
         return X
 
     def _check_labels(self, labels, n):
@@ -238,9 +231,9 @@ class Network:
             )
         return labels
 
-    def _check_training(self, training, check_finite=True):
+    def _check_training(self, training):
         X, targets = training
-        X = self._check_inputs(X, check_finite)
+        X = self._check_inputs(X)
         targets = np.asarray(targets)
         if targets.ndim == 1:
             Y = one_hot(self._check_labels(targets, len(X)), self.sizes[-1])
