@@ -15,3 +15,12 @@ def pytest_runtest_call(item):
     if stderr:
         raise AssertionError("the cell wrote to stderr (a warning?):\n" + "".join(stderr))
     return result
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Give each test item its call report (``item.rep_call``), for fixtures that look at it."""
+    report = yield
+    if report.when == "call":
+        item.rep_call = report
+    return report

@@ -15,6 +15,11 @@ from pathlib import Path
 import pytest
 from servers import free_port, running
 
+try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+except ImportError:  # the tests skip (or fail in CI) below
+    PlaywrightTimeout = TimeoutError
+
 CHROMIUM = os.environ.get("LECTURES_CHROMIUM", "/usr/bin/chromium")
 TOKEN = "browser-test-token"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
@@ -170,9 +175,24 @@ def run_all_cells(page, base: str, notebook: str, timeout: float, ready=".widget
     """Open the notebook in JupyterLab, run all its cells, wait for ``ready`` and the end."""
     page.goto(f"{base}/lab/tree/{notebook}?token={TOKEN}&reset")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+    started = (
+        "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
+        ".some(p => /\\[[*0-9]/.test(p.textContent))"
+    )
+    for attempt in range(3):  # a click can land while JupyterLab is still settling
+        page.locator(".jp-CodeCell .jp-InputPrompt").first.click()  # focus the notebook
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(
+            "li.lm-Menu-item[data-command='runmenu:run-all']:not(.lm-mod-disabled)"
+        ).click()
+        try:
+            page.wait_for_function(started, timeout=20_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            if attempt == 2:
+                raise
     page.wait_for_selector(ready, timeout=timeout)
     page.wait_for_function(
         "() => ![...document.querySelectorAll('.jp-InputPrompt')]"
@@ -181,6 +201,18 @@ def run_all_cells(page, base: str, notebook: str, timeout: float, ready=".widget
     )
     errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
     assert errors.count() == 0, errors.first.inner_text()
+
+
+@pytest.fixture(autouse=True)
+def _screenshot_on_failure(request, tmp_path):
+    """Keep a screenshot of the page when a browser test fails, and say where it is."""
+    yield
+    report = getattr(request.node, "rep_call", None)
+    page = request.node.funcargs.get("page")
+    if report is not None and report.failed and page is not None:
+        path = tmp_path / "failure.png"
+        page.screenshot(path=str(path), full_page=False)
+        print(f"screenshot of the failing page: {path}")
 
 
 @pytest.mark.parametrize(
@@ -206,6 +238,7 @@ def test_eta_slider_redraws_in_voila(page, tmp_path):
         page.goto(
             f"{base}/voila/render/01_gradient_descent_2d.ipynb?token={TOKEN}",
             wait_until="domcontentloaded",  # not "load": that waits for the CDN's fonts
+            timeout=180_000,  # Voila runs the whole notebook before the page is complete
         )
         page.wait_for_selector(".widget-slider", timeout=120_000)
         assert page.locator(".jp-CodeCell .jp-InputArea").count() == 0, "code is shown"
