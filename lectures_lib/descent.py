@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lectures_lib.checks import check_eta
 from lectures_lib.surfaces import Surface
 
 DIVERGED_ABOVE = 1e12
@@ -23,13 +24,6 @@ class Trajectory:
     costs: np.ndarray
     diverged: bool = False
     message: str = ""
-
-
-def check_eta(eta) -> float:
-    """eta as a float, or a ValueError that says why it cannot be a learning rate."""
-    if not np.isfinite(eta) or eta <= 0:
-        raise ValueError(f"the learning rate eta must be a positive number, got {eta!r}")
-    return float(eta)
 
 
 def _run(surface: Surface, start, steps: int, step_fn) -> Trajectory:

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from lectures_lib import _compiled
+from lectures_lib.checks import check_eta, check_mini_batch_size
 from lectures_lib.data import one_hot
 from lectures_lib.neurons import sigmoid
 
@@ -127,8 +128,8 @@ class Network:
         """
         compiled = _choose_engine(engine)
         X, Y = self._check_training(training)
-        eta = _check_eta(eta)
-        m = _check_mini_batch_size(mini_batch_size, len(X))
+        eta = check_eta(eta)
+        m = check_mini_batch_size(mini_batch_size, len(X))
         if int(epochs) != epochs or epochs < 1:
             raise ValueError(f"epochs must be a positive whole number, got {epochs!r}")
         if test is not None:
@@ -259,20 +260,6 @@ class Network:
 def _all_finite(array) -> bool:
     """True when no entry is NaN or infinite (a finite sum proves it in one fast pass)."""
     return bool(np.isfinite(array.sum()) or np.all(np.isfinite(array)))
-
-
-def _check_eta(eta) -> float:
-    if not np.isfinite(eta) or eta <= 0:
-        raise ValueError(f"the learning rate eta must be a positive number, got {eta!r}")
-    return float(eta)
-
-
-def _check_mini_batch_size(m, n) -> int:
-    if int(m) != m or not 1 <= m <= n:
-        raise ValueError(
-            f"mini_batch_size must be a whole number from 1 to the {n} training examples, got {m!r}"
-        )
-    return int(m)
 
 
 def _choose_engine(engine) -> bool:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lectures_lib.descent import check_eta
+from lectures_lib.checks import check_eta, check_mini_batch_size
 
 
 @dataclass
@@ -62,8 +62,7 @@ def sgd(X, y, eta: float, mini_batch_size: int, epochs: int, params=None, rng=No
     """
     eta = check_eta(eta)
     n = len(y)
-    if int(mini_batch_size) != mini_batch_size or not 1 <= mini_batch_size <= n:
-        raise ValueError(f"mini_batch_size must be a whole number from 1 to {n}")
+    mini_batch_size = check_mini_batch_size(mini_batch_size, n)
     params = Params(np.zeros(2), 0.0) if params is None else params.copy()
     rng = np.random.default_rng(rng)
     losses = []
