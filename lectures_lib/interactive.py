@@ -38,6 +38,15 @@ def eta_slider(value, low_exp, high_exp, description="η"):
     )
 
 
+def show_in(output, fig) -> None:
+    """Replace what the Output widget shows by the figure, as a PNG whatever the backend."""
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=80)
+    with output:
+        clear_output(wait=True)
+        display(Image(png.getvalue()))
+
+
 class Explorer:
     """Controls {name: widget} bound to ``draw(**values) -> Figure``."""
 
@@ -60,11 +69,7 @@ class Explorer:
     def redraw(self, change=None) -> None:
         """Draw a new figure from the controls' values and show it in place of the old."""
         self.figure = self._draw(**self.values())
-        png = io.BytesIO()
-        self.figure.savefig(png, format="png", dpi=80)  # an image whatever the backend
-        with self.output:
-            clear_output(wait=True)
-            display(Image(png.getvalue()))
+        show_in(self.output, self.figure)
 
     def _ipython_display_(self):
         display(self.box)
@@ -296,11 +301,7 @@ class DigitPad:
         self.label.value = (
             f"<b>The network reads: {self.prediction}</b>" if self.strokes else "Draw a digit."
         )
-        png = io.BytesIO()
-        fig.savefig(png, format="png", dpi=80)
-        with self.output:
-            clear_output(wait=True)
-            display(Image(png.getvalue()))
+        show_in(self.output, fig)
 
     def _ipython_display_(self):
         display(self.box)
