@@ -69,10 +69,16 @@ class Network:
 
         Inside, as in the lecture, each activation is a column: a has shape (n_l, n).
         """
-        a = self._check_inputs(X).T
+        return self._forward(self._check_inputs(X))
+
+    def _forward(self, X):
+        a = X.T
         for w, b in zip(self.weights, self.biases):
             a = sigmoid(w @ a + b[:, np.newaxis])
         return a.T
+
+    def _correct(self, X, labels) -> int:
+        return int(np.sum(np.argmax(self._forward(X), axis=1) == labels))
 
     def backprop(self, X, Y):
         """Gradients of the quadratic cost, summed over the mini-batch.
@@ -155,7 +161,7 @@ class Network:
             history.seconds.append(time.perf_counter() - start)
             self._check_finite(epoch, eta)
             if test is not None:
-                history.correct.append(self.evaluate(test_X, test_labels))
+                history.correct.append(self._correct(test_X, test_labels))  # checked above
                 if verbose:
                     print(f"Epoch {epoch}: {history.correct[-1]} / {len(test_X)}")
             elif verbose:
@@ -164,9 +170,8 @@ class Network:
 
     def evaluate(self, X, labels) -> int:
         """How many of the inputs X (n, sizes[0]) the network labels correctly (argmax)."""
-        outputs = self.feedforward(X)
-        labels = self._check_labels(labels, len(outputs))
-        return int(np.sum(np.argmax(outputs, axis=1) == labels))
+        X = self._check_inputs(X)
+        return self._correct(X, self._check_labels(labels, len(X)))
 
     def cost(self, X, Y) -> float:
         """The quadratic cost C = (1/2n) sum_x ||y(x) - a||^2, for targets Y (n, sizes[-1])."""
