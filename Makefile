@@ -43,8 +43,9 @@ data: setup
 lab: data
 	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/00_start_here.ipynb
 
+# the presenter template (presenter/voila/templates/lecture) asks nothing of the internet
 present: data
-	$(BIN)/voila --Voila.ip=127.0.0.1 --port=$(VOILA_PORT) notebooks
+	JUPYTER_PATH=$(CURDIR)/presenter $(BIN)/voila --template=lecture --Voila.ip=127.0.0.1 --port=$(VOILA_PORT) notebooks
 
 slides: setup-test data
 	$(BIN)/jupyter nbconvert --to slides --execute --output-dir build/slides notebooks/*.ipynb

@@ -34,14 +34,17 @@ def jupyter_env(tmp: Path) -> dict:
 
 
 @contextlib.contextmanager
-def running(command: list[str], ready_url: str, tmp: Path, headers=None, timeout: float = 90):
-    """Run ``command`` (a server) until ``ready_url`` answers; stop it by its process id after."""
+def running(
+    command: list[str], ready_url: str, tmp: Path, headers=None, timeout: float = 90, env=None
+):
+    """Run ``command`` (a server, with ``env`` added to a throw-away Jupyter environment) until
+    ``ready_url`` answers; stop it by its process id after."""
     log_path = tmp / "server.log"
     with open(log_path, "w") as log:
         server = subprocess.Popen(
             command,
             cwd=ROOT,
-            env=jupyter_env(tmp),
+            env={**jupyter_env(tmp), **(env or {})},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -8,12 +8,14 @@ without them it skips on a laptop and fails in CI (CI=true).
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from servers import free_port, running
+from servers import ROOT, free_port, running
 
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -22,7 +24,14 @@ except ImportError:  # the tests skip (or fail in CI) below
 
 CHROMIUM = os.environ.get("LECTURES_CHROMIUM", "/usr/bin/chromium")
 TOKEN = "browser-test-token"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+# Chromium's background traffic off, and every host name but the servers' own unresolvable:
+# a request to the outside fails at once instead of hanging on a network that drops packets
+# (where it would stall the page: a style sheet in <head> holds up the scripts after it).
+FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+    "--disable-quic", "--disable-component-update", "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]  # fmt: skip
 
 
 def _missing() -> str | None:
@@ -52,12 +61,15 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    """A fresh page that records JavaScript errors in ``page.js_errors``."""
+    """A fresh page that records JavaScript errors in ``page.js_errors`` and what it asked of
+    hosts other than the test's servers in ``page.outside_requests``."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.js_errors = []
+    page.outside_requests = []
     page.on("pageerror", lambda error: page.js_errors.append(str(error)))
     page.on("console", lambda msg: _record_console_error(page, msg))
+    page.on("request", lambda request: _record_outside_request(page, request.url))
     yield page
     context.close()
 
@@ -69,14 +81,13 @@ def _copy_of_notebooks(tmp: Path) -> Path:
 
 
 def _record_console_error(page, msg) -> None:
-    """Keep every console error except a web font or style sheet from a CDN that this
-    offline machine cannot reach (Voila asks for Font Awesome's icons)."""
-    if msg.type != "error":
-        return
-    url = msg.location.get("url", "")
-    if msg.text.startswith("Failed to load resource") and not url.startswith("http://127.0.0.1"):
-        return
-    page.js_errors.append(f"{msg.text} ({url})")
+    if msg.type == "error":
+        page.js_errors.append(f"{msg.text} ({msg.location.get('url', '')})")
+
+
+def _record_outside_request(page, url: str) -> None:
+    if not url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
+        page.outside_requests.append(url)
 
 
 def _bin(name: str) -> str:
@@ -224,23 +235,38 @@ def test_eta_slider_redraws_in_jupyterlab(page, lab, notebook, timeout):
     explorer = page.locator(".widget-vbox").filter(has=slider(page, page, "η")).last
     move_eta_and_check(page, explorer)
     assert page.js_errors == []
+    assert page.outside_requests == [], "JupyterLab asked the internet for these"
+
+
+def presenter_command(port: int, notebooks: Path) -> tuple[list[str], dict]:
+    """The command and environment of `make present`, read from `make -n`, serving a copy."""
+    dry_run = subprocess.run(
+        ["make", "-s", "-n", "present", f"VOILA_PORT={port}"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    words = shlex.split(dry_run.stdout.strip().splitlines()[-1])
+    env = {}
+    while "=" in words[0]:
+        name, value = words.pop(0).split("=", 1)
+        env[name] = value
+    assert words[0].endswith("voila") and words[-1] == "notebooks", words
+    words[0], words[-1] = _bin("voila"), str(notebooks)
+    return words + ["--no-browser", f"--token={TOKEN}"], env
 
 
 def test_eta_slider_redraws_in_voila(page, tmp_path):
-    """The presenter view (`make present`): code hidden, sliders and figures only."""
+    """The presenter view, started as `make present` starts it: code hidden, sliders and
+    figures only, and nothing asked of the internet."""
     port = free_port()
-    command = [
-        _bin("voila"), "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}",
-        f"--token={TOKEN}", str(_copy_of_notebooks(tmp_path)),
-    ]  # fmt: skip
+    command, env = presenter_command(port, _copy_of_notebooks(tmp_path))
     base = f"http://127.0.0.1:{port}"
-    with running(command, f"{base}/?token={TOKEN}", tmp_path):
+    with running(command, f"{base}/?token={TOKEN}", tmp_path, env=env):
         page.goto(
             f"{base}/voila/render/01_gradient_descent_2d.ipynb?token={TOKEN}",
-            wait_until="domcontentloaded",  # not "load": that waits for the CDN's fonts
-            timeout=180_000,  # Voila runs the whole notebook before the page is complete
+            timeout=120_000,  # Voila runs the whole notebook before the page is complete
         )
         page.wait_for_selector(".widget-slider", timeout=120_000)
+        assert page.outside_requests == [], "the presenter page asks the internet for these"
         assert page.locator(".jp-CodeCell .jp-InputArea").count() == 0, "code is shown"
         assert "def gradient_descent" not in page.content()
         explorer = page.locator(".widget-vbox").filter(has=slider(page, page, "η")).last
@@ -271,3 +297,4 @@ def test_drawing_a_digit_on_the_canvas(page, lab):
         "el => el.textContent.includes('Draw a digit')", arg=label.element_handle(), timeout=30_000
     )
     assert page.js_errors == []
+    assert page.outside_requests == [], "JupyterLab asked the internet for these"
