@@ -45,7 +45,7 @@ lab: data
 
 # the presenter template (presenter/voila/templates/lecture) asks nothing of the internet
 present: data
-	JUPYTER_PATH=$(CURDIR)/presenter $(BIN)/voila --template=lecture --Voila.ip=127.0.0.1 --port=$(VOILA_PORT) notebooks
+	JUPYTER_PATH="$(CURDIR)/presenter" $(BIN)/voila --template=lecture --Voila.ip=127.0.0.1 --port=$(VOILA_PORT) notebooks
 
 slides: setup-test data
 	$(BIN)/jupyter nbconvert --to slides --execute --output-dir build/slides notebooks/*.ipynb

@@ -12,10 +12,41 @@ import numpy as np
 
 try:
     import numba
+    from numba import types
 except ImportError:  # pragma: no cover - exercised where numba is absent
     numba = None
 
 AVAILABLE = numba is not None
+
+if AVAILABLE:
+    # BLAS's dgemm, C = alpha A B + beta C, as numba itself calls it for np.dot (through
+    # scipy's BLAS).  Declared by name, so the compiled functions stay cacheable.
+    _double_pointer = types.CPointer(types.float64)
+    _xxgemm = types.ExternalFunction(
+        "numba_xxgemm",
+        types.intc(
+            types.char, types.char, types.char,  # kind ('d'), transa, transb
+            types.intp, types.intp, types.intp,  # M, N, K
+            _double_pointer, _double_pointer, types.intp,  # alpha, A, lda
+            _double_pointer, types.intp,  # B, ldb
+            _double_pointer, _double_pointer, types.intp,  # beta, C, ldc
+        ),
+    )  # fmt: skip
+
+
+def _subtract_product(w, delta, a, minus_one, one):
+    """w (n_out, n_in) -= delta.T @ a, in place, for delta (k, n_out) and a (k, n_in).
+
+    All C-contiguous.  One dgemm with beta = 1 adds the product straight into w, so no
+    gradient array is written and read back.  In BLAS's column-major terms w is w.T
+    (n_in, n_out), so the call computes w.T <- w.T - a.T @ delta (a.T as is, delta
+    transposed).  minus_one and one are arrays of one float64 (BLAS takes pointers).
+    """
+    _xxgemm(
+        ord("d"), ord("N"), ord("T"), w.shape[1], w.shape[0], a.shape[0],
+        minus_one.ctypes, a.ctypes, a.shape[1], delta.ctypes, delta.shape[1],
+        one.ctypes, w.ctypes, w.shape[1],
+    )  # fmt: skip
 
 
 def _sigmoid_plus_bias(z, b):
@@ -34,10 +65,10 @@ def _sgd_epoch(weights, biases, X, Y, perm, m, eta):
 
     X (n, n_in) and Y (n, n_out) are the data, perm (n,) the epoch's shuffle,
     m the mini-batch size and eta the learning rate.  All buffers are allocated
-    once: activations[l] (m, n_l), deltas[l] (m, n_out of layer l), grads like weights.
+    once: activations[l] (m, n_l) and deltas[l] (m, n_out of layer l).
     """
     n, n_layers = perm.shape[0], len(weights)
-    grads = [np.empty_like(w) for w in weights]
+    minus_one, one = np.full(1, -1.0), np.ones(1)
     activations = [np.empty((m, X.shape[1]))]
     for w in weights:
         activations.append(np.empty((m, w.shape[0])))
@@ -59,22 +90,21 @@ def _sgd_epoch(weights, biases, X, Y, perm, m, eta):
                 delta[i, j] = (a[i, j] - y[j]) * a[i, j] * (1.0 - a[i, j]) * scale
         for layer in range(n_layers - 1, -1, -1):  # backpropagate, then step
             a_in, delta = activations[layer][:k], deltas[layer][:k]
-            w, grad, b = weights[layer], grads[layer], biases[layer]
-            np.dot(delta.T, a_in, grad)
-            if layer > 0:
+            w, b = weights[layer], biases[layer]
+            if layer > 0:  # the previous layer's delta, with w before its step
                 previous = deltas[layer - 1][:k]
                 np.dot(delta, w, previous)
                 for i in range(k):
                     for j in range(previous.shape[1]):
                         previous[i, j] *= a_in[i, j] * (1.0 - a_in[i, j])
+            _subtract_product(w, delta, a_in, minus_one, one)  # w -= (eta/m) nabla_w
             for j in range(w.shape[0]):
                 b[j] -= delta[:, j].sum()
-                for q in range(w.shape[1]):
-                    w[j, q] -= grad[j, q]
 
 
 if AVAILABLE:
     _sigmoid_plus_bias = numba.njit(cache=True)(_sigmoid_plus_bias)
+    _subtract_product = numba.njit(cache=True)(_subtract_product)
     _sgd_epoch = numba.njit(cache=True)(_sgd_epoch)
 
 

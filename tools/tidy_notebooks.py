@@ -73,7 +73,7 @@ def tidy(nb, nav_text: str) -> list:
 
 
 def _signature(cells):
-    return [(c.cell_type, c.source, c.metadata.get("slideshow")) for c in cells]
+    return [(c.cell_type, c.source, dict(c.metadata.get("slideshow", {}))) for c in cells]
 
 
 def main(argv=None) -> int:
@@ -83,8 +83,9 @@ def main(argv=None) -> int:
     titles = [title(nb) for nb in books]
     stale = []
     for i, (path, nb) in enumerate(zip(paths, books)):
+        before = _signature(nb.cells)  # before tidy() sets the slide types of these cells
         cells = tidy(nb, navigation(paths, titles, i))
-        if _signature(cells) != _signature(nb.cells):
+        if _signature(cells) != before:
             stale.append(path.name)
             if not check:
                 nb.cells = cells
