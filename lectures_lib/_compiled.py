@@ -109,7 +109,17 @@ if AVAILABLE:
 
 
 def sgd_epoch(weights, biases, X, Y, perm, m, eta) -> None:
-    """Run `_sgd_epoch` compiled on lists of float64 arrays."""
+    """Run `_sgd_epoch` compiled; weights[l] and biases[l] are updated in place.
+
+    BLAS needs C-contiguous float64 weights: any other array (a transposed or Fortran-
+    ordered one, say) is trained as a C-contiguous copy, which is copied back at the end.
+    """
     from numba.typed import List
 
-    _sgd_epoch(List(weights), List(biases), X, Y, perm, m, float(eta))
+    params = weights + biases
+    work = [np.ascontiguousarray(p, dtype=np.float64) for p in params]
+    n = len(weights)
+    _sgd_epoch(List(work[:n]), List(work[n:]), X, Y, perm, m, float(eta))
+    for p, w in zip(params, work):
+        if w is not p:
+            p[...] = w

@@ -110,6 +110,23 @@ def test_compiled_path_equals_numpy_path(n, m):
         np.testing.assert_allclose(wa, wb, rtol=0, atol=1e-12)
 
 
+@pytest.mark.skipif(not _compiled.AVAILABLE, reason="numba is not installed")
+def test_compiled_path_trains_weights_of_any_layout_in_place():
+    """BLAS wants C order: a Fortran-ordered or transposed weight matrix still trains to the
+    numpy path's numbers, and the network keeps the very arrays it had."""
+    rng = np.random.default_rng(3)
+    X, Y = rng.random((60, 6)), rng.random((60, 3))
+    a, b = Network([6, 5, 4, 3], rng=5), Network([6, 5, 4, 3], rng=5)
+    b.weights[0] = np.asfortranarray(b.weights[0])
+    b.weights[1] = b.weights[1].T.copy().T
+    arrays = list(b.weights + b.biases)
+    a.SGD((X, Y), 3, 10, 0.5, rng=6, engine="numpy")
+    b.SGD((X, Y), 3, 10, 0.5, rng=6, engine="numba")
+    assert all(x is y for x, y in zip(arrays, b.weights + b.biases))
+    for wa, wb in zip(a.weights + a.biases, b.weights + b.biases):
+        np.testing.assert_allclose(wa, wb, rtol=0, atol=1e-12)
+
+
 def test_verbose_prints_the_lecture_lines(capsys):
     X, labels = xor_like()
     Network([2, 3, 2], rng=0).SGD((X, labels), 2, 10, 1.0, test=(X[:50], labels[:50]), verbose=True)
