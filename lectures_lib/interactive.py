@@ -7,10 +7,11 @@ tests can set ``explorer.controls["eta"].value`` and check what was drawn.
 
 from __future__ import annotations
 
+import base64
 import io
 
 import numpy as np
-from IPython.display import Image, clear_output, display
+from IPython.display import display
 
 from lectures_lib import descent, regression
 from lectures_lib.neurons import sigmoid
@@ -39,12 +40,17 @@ def eta_slider(value, low_exp, high_exp, description="η"):
 
 
 def show_in(output, fig) -> None:
-    """Replace what the Output widget shows by the figure, as a PNG whatever the backend."""
+    """Replace what the Output widget shows by the figure, as a PNG whatever the backend.
+
+    It sets the widget's outputs directly rather than capturing a display() inside
+    ``with output:``: Voila (0.5) can stall for good while it renders a page whose cells
+    capture output into Output widgets (voila-dashboards/voila#1428), and a presenter's
+    page must not.
+    """
     png = io.BytesIO()
     fig.savefig(png, format="png", dpi=80)
-    with output:
-        clear_output(wait=True)
-        display(Image(png.getvalue()))
+    data = {"image/png": base64.b64encode(png.getvalue()).decode("ascii"), "text/plain": "<figure>"}
+    output.outputs = ({"output_type": "display_data", "data": data, "metadata": {}},)
 
 
 class Explorer:

@@ -266,6 +266,7 @@ def test_eta_slider_redraws_in_voila(page, tmp_path):
             timeout=120_000,  # Voila runs the whole notebook before the page is complete
         )
         page.wait_for_selector(".widget-slider", timeout=120_000)
+        page.wait_for_selector("mjx-container", timeout=30_000)  # formulas typeset, offline
         assert page.outside_requests == [], "the presenter page asks the internet for these"
         assert page.locator(".jp-CodeCell .jp-InputArea").count() == 0, "code is shown"
         assert "def gradient_descent" not in page.content()

@@ -1,5 +1,8 @@
 """The sliders, headless: set a value, check that the figure's data changed as the math says."""
 
+import base64
+import io
+
 import matplotlib
 import numpy as np
 import pytest
@@ -84,3 +87,23 @@ def test_training_explorer_retrains_with_the_new_eta(mnist):
     crawling = line(explorer.figure, "accuracy").get_ydata()
     assert good.max() > 70 and crawling.max() < 40
     assert "η = 0.001" in explorer.figure.axes[0].get_title()
+
+
+def shown_png(output) -> bytes:
+    """The one PNG an Output widget shows (its synced state, as the browser gets it)."""
+    (shown,) = output.outputs
+    assert shown["output_type"] == "display_data"
+    png = base64.b64decode(shown["data"]["image/png"])
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    return png
+
+
+def test_the_output_widget_shows_the_latest_figure_and_only_it():
+    explorer = interactive.descent_explorer("narrow bowl")
+    before = shown_png(explorer.output)
+    explorer.controls["eta"].value = 0.01
+    after = shown_png(explorer.output)
+    assert after != before
+    png = io.BytesIO()
+    explorer.figure.savefig(png, format="png", dpi=80)
+    assert after == png.getvalue()
