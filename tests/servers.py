@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -19,6 +21,23 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def make_command(target: str, **variables) -> tuple[list[str], dict]:
+    """The server command that `make <target>` runs, read from `make -n`, with the
+    environment assignments in front of it split off; the program runs from this
+    interpreter's bin folder (the test's own environment)."""
+    dry_run = subprocess.run(
+        ["make", "-s", "-n", target, *(f"{k}={v}" for k, v in variables.items())],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    words = shlex.split(dry_run.stdout.strip().splitlines()[-1])
+    env = {}
+    while "=" in words[0]:
+        name, value = words.pop(0).split("=", 1)
+        env[name] = value
+    words[0] = str(Path(sys.executable).parent / Path(words[0]).name)
+    return words, env
 
 
 def jupyter_env(tmp: Path) -> dict:

@@ -8,14 +8,12 @@ without them it skips on a laptop and fails in CI (CI=true).
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from servers import ROOT, free_port, running
+from servers import free_port, make_command, running
 
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -239,18 +237,10 @@ def test_eta_slider_redraws_in_jupyterlab(page, lab, notebook, timeout):
 
 
 def presenter_command(port: int, notebooks: Path) -> tuple[list[str], dict]:
-    """The command and environment of `make present`, read from `make -n`, serving a copy."""
-    dry_run = subprocess.run(
-        ["make", "-s", "-n", "present", f"VOILA_PORT={port}"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    words = shlex.split(dry_run.stdout.strip().splitlines()[-1])
-    env = {}
-    while "=" in words[0]:
-        name, value = words.pop(0).split("=", 1)
-        env[name] = value
+    """The command and environment of `make present`, serving a copy of the notebooks."""
+    words, env = make_command("present", VOILA_PORT=port)
     assert words[0].endswith("voila") and words[-1] == "notebooks", words
-    words[0], words[-1] = _bin("voila"), str(notebooks)
+    words[-1] = str(notebooks)
     return words + ["--no-browser", f"--token={TOKEN}"], env
 
 

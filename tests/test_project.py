@@ -2,7 +2,6 @@
 
 import json
 import re
-import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -105,15 +104,11 @@ def test_readme_gives_the_commands_that_ci_runs():
 
 def test_jupyterlab_serves_the_notebooks(tmp_path):
     """Start JupyterLab as `make lab` does, headless, and ask its REST API for notebooks/."""
-    from servers import free_port, running
+    from servers import free_port, make_command, running
 
     port, token = free_port(), "test-token"
-    dry_run = subprocess.run(
-        ["make", "-s", "-n", "lab", f"PORT={port}"], cwd=ROOT, capture_output=True, text=True
-    )
-    command = shlex.split(dry_run.stdout.strip().splitlines()[-1])
-    assert command[0].endswith("jupyter") and command[1] == "lab", command
-    command[0] = str(Path(sys.executable).parent / "jupyter")
+    command, env = make_command("lab", PORT=port)
+    assert command[0].endswith("jupyter") and command[1] == "lab" and not env, command
     command += ["--no-browser", f"--IdentityProvider.token={token}"]
     base = f"http://127.0.0.1:{port}"
     headers = {"Authorization": f"token {token}"}
