@@ -4,8 +4,12 @@ Compares, in one run and from the same weights and shuffle:
   - a per-example reference: the textbook algorithm (Nielsen's network.py, in Python 3),
     one column vector and one backprop call per training example;
   - lectures_lib's numpy path (what the notebooks teach: a mini-batch as matrices);
-  - lectures_lib's default path (compiled with numba when it is installed).
-It checks that all three end with the same weights and prints the speed-up ratios.
+  - lectures_lib's default path (compiled with numba when it is installed);
+  - the compiled path in float32 (dtype="float32": faster, a little less exact);
+and, with numba, two such runs (two seeds) one after another against the same two runs
+side by side in two threads (`lectures_lib.runs.train_runs`, workers=2).
+It checks that the float64 implementations end with the same weights and prints the
+speed-up ratios, each the median of the ratios in alternating rounds.
 
 Run: python benchmarks/bench_sgd.py  (set LECTURES_MNIST_MIRROR to use a local mirror)
 """
@@ -19,8 +23,10 @@ import time
 import numpy as np
 
 from lectures_lib import _compiled
-from lectures_lib.data import load_mnist, one_hot
+from lectures_lib.data import load_mnist
+from lectures_lib.encoding import one_hot
 from lectures_lib.network import Network
+from lectures_lib.runs import Job, train_runs
 
 TARGET_RATIO = 12.0
 TOLERANCE = 1e-10
@@ -66,7 +72,7 @@ def ref_epoch(weights, biases, X, Y, perm, m, eta):
         nabla_b = [np.zeros(b.shape) for b in biases]
         nabla_w = [np.zeros(w.shape) for w in weights]
         for i in batch:
-            x = X[i].astype(np.float64).reshape(-1, 1)
+            x = (X[i] / 255.0).reshape(-1, 1)  # uint8 grey levels, read as level / 255
             y = Y[i].reshape(-1, 1)
             delta_nabla_b, delta_nabla_w = ref_backprop(weights, biases, x, y)
             nabla_b = [nb + dnb for nb, dnb in zip(nabla_b, delta_nabla_b)]
@@ -79,7 +85,7 @@ def ref_epoch(weights, biases, X, Y, perm, m, eta):
 def ref_evaluate(weights, biases, X, labels):
     correct = 0
     for x, label in zip(X, labels):
-        a = x.astype(np.float64).reshape(-1, 1)
+        a = (x / 255.0).reshape(-1, 1)
         for w, b in zip(weights, biases):
             a = ref_sigmoid(np.dot(w, a) + b.reshape(-1, 1))
         correct += int(np.argmax(a) == label)
@@ -93,15 +99,27 @@ def max_difference(a, b):
     return max(float(np.max(np.abs(x - y))) for x, y in zip(a, b))
 
 
-def run_library(start, training, test, m, eta, seed, engine):
+def run_library(start, training, test, m, eta, seed, engine, dtype="float64"):
     """One epoch plus one evaluation from the start's weights: (seconds, network, correct)."""
     net = Network(start.sizes)
     net.weights = [w.copy() for w in start.weights]
     net.biases = [b.copy() for b in start.biases]
     t0 = time.perf_counter()
-    net.SGD(training, 1, m, eta, rng=np.random.default_rng(seed), engine=engine)
+    net.SGD(training, 1, m, eta, rng=np.random.default_rng(seed), engine=engine, dtype=dtype)
     correct = net.evaluate(*test)
     return time.perf_counter() - t0, net, correct
+
+
+def run_two(training, test, eta, workers):
+    """Two one-epoch runs of [784, 30, 10] (seeds 1 and 2), each evaluated: (seconds, results)."""
+    jobs = [Job(sizes=(784, 30, 10), eta=eta, seed=seed, epochs=1) for seed in (1, 2)]
+    t0 = time.perf_counter()
+    results = train_runs(jobs, training, test=test, workers=workers)
+    return time.perf_counter() - t0, results
+
+
+def median_ratio(times, slow, fast) -> float:
+    return float(np.median(np.array(times[slow]) / np.array(times[fast])))
 
 
 def main(argv=None) -> int:
@@ -118,51 +136,78 @@ def main(argv=None) -> int:
     training, _, test = load_mnist()
     m = 10
     start = Network([784, 30, 10], rng=args.seed)
-    engines = ["numpy"] + (["numba"] if _compiled.AVAILABLE else [])
-    default = engines[-1]  # what SGD(engine="auto") uses
-    if _compiled.AVAILABLE:  # compile once, outside the timing
-        warm = Network([784, 30, 10], rng=1)
-        warm.SGD((training.images[:20], training.labels[:20]), 1, m, args.eta, engine="numba")
+    compiled = _compiled.status()[0]
+    arms = {"numpy": ("numpy", "float64")}
+    if compiled:
+        arms |= {"numba": ("numba", "float64"), "float32": ("numba", "float32")}
+    default = "numba" if compiled else "numpy"  # what SGD(engine="auto") uses
+    if compiled:  # compile (or load the compiled code) once, outside the timing
+        for engine, dtype in arms.values():
+            warm = Network([784, 30, 10], rng=1)
+            few = (training.images[:20], training.labels[:20])
+            warm.SGD(few, 1, m, args.eta, engine=engine, dtype=dtype)
 
     perm = np.random.default_rng(args.seed + 1).permutation(len(training.images))
     Y = one_hot(training.labels)
-    times = {name: [] for name in ["reference", *engines]}
-    results = {}
+    times = {name: [] for name in ["reference", *arms, "1 worker", "2 workers"]}
+    results, runs = {}, {}
     # Each round times every implementation once, so that a slow spell of a shared
-    # machine hits all of them alike; the ratio is the median of the rounds' ratios.
+    # machine hits all of them alike; a ratio is the median of the rounds' ratios.
     for _ in range(args.rounds):
         t0 = time.perf_counter()
         ref_w, ref_b = ref_epoch(start.weights, start.biases, training.images, Y, perm, m, args.eta)
         ref_correct = ref_evaluate(ref_w, ref_b, *test)
         times["reference"].append(time.perf_counter() - t0)
-        for engine in engines:
+        for name, (engine, dtype) in arms.items():
             seconds, net, correct = run_library(
-                start, training, test, m, args.eta, args.seed + 1, engine
+                start, training, test, m, args.eta, args.seed + 1, engine, dtype
             )
-            times[engine].append(seconds)
-            results[engine] = (net, correct)
+            times[name].append(seconds)
+            results[name] = (net, correct)
+        if compiled:
+            for workers, name in [(1, "1 worker"), (2, "2 workers")]:
+                seconds, runs[name] = run_two(training, test, args.eta, workers)
+                times[name].append(seconds)
 
     print(f"one epoch of [784, 30, 10], m = {m}, eta = {args.eta}, plus one evaluation;")
     print(f"best of {args.rounds} rounds; speed-up = median of the rounds' ratios")
     print(f"per-example reference:  {min(times['reference']):6.3f} s   test {ref_correct} / 10000")
     ok = True
-    for engine in engines:
-        net, correct = results[engine]
+    for name in arms:
+        net, correct = results[name]
         diff = max_difference(net.weights + net.biases, ref_w + ref_b)
-        same = diff <= TOLERANCE
+        same = diff <= TOLERANCE or name == "float32"  # float32 is not meant to agree to 1e-10
         ok &= same
-        ratio = float(np.median(np.array(times["reference"]) / np.array(times[engine])))
+        label = "numba, float32" if name == "float32" else name
         print(
-            f"lectures_lib ({engine:5s}):  {min(times[engine]):6.3f} s   test {correct} / 10000   "
-            f"x{ratio:5.1f} faster   max |weight difference| {diff:.1e}"
+            f"lectures_lib ({label:14s}):  {min(times[name]):6.3f} s   test {correct} / 10000   "
+            f"x{median_ratio(times, 'reference', name):5.1f} faster   "
+            f"max |weight difference| {diff:.1e}"
             + ("" if same else f"  > {TOLERANCE:g}: NOT THE SAME")
         )
-    ratio = float(np.median(np.array(times["reference"]) / np.array(times[default])))
-    print(f"default path ({default}): x{ratio:.1f} faster (target >= {TARGET_RATIO:g})")
+    ratio = median_ratio(times, "reference", default)
+    print(f"default path ({default}, float64): x{ratio:.1f} faster (target >= {TARGET_RATIO:g})")
+    if compiled:
+        print(f"float32 against float64 (compiled): x{median_ratio(times, 'numba', 'float32'):.2f}")
+        same_runs = all(
+            max_difference(parameters(a.network), parameters(b.network)) == 0
+            for a, b in zip(runs["1 worker"], runs["2 workers"])
+        )
+        ok &= same_runs
+        print(
+            f"two runs (seeds 1, 2), one after another: {min(times['1 worker']):.3f} s; "
+            f"side by side in 2 threads: {min(times['2 workers']):.3f} s; "
+            f"x{median_ratio(times, '1 worker', '2 workers'):.2f} faster, "
+            + ("identical weights" if same_runs else "WEIGHTS DIFFER")
+        )
     if ratio < TARGET_RATIO:
         print("below target")
         ok = False
     return 0 if ok else 1
+
+
+def parameters(net):
+    return net.weights + net.biases
 
 
 if __name__ == "__main__":

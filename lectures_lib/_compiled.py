@@ -1,52 +1,34 @@
 """The compiled training path: one epoch of mini-batch SGD in numba.
 
-It computes exactly what `lectures_lib.network.Network.update_mini_batch` computes,
-with the same matrix products, but without Python's overhead between them and
-without temporary arrays.  numba is optional: `AVAILABLE` says whether it is here.
-Checked against the numpy path in ``tests/test_network.py``.
+It computes what `lectures_lib.network.Network.update_mini_batch` computes, with the same
+matrix products in the same row layout (a layer is a' = sigma(a w^T + b)), but without
+Python's overhead between them and without temporary arrays.  numba is optional and
+imported on first use only: `status()` says whether this path works here, and why not.
+
+The weight step calls BLAS's gemm through numba's own C helper ``numba_xxgemm``, with the
+declaration numba itself uses (`numba.np.linalg._BLAS`).  Before the first use, that
+declaration is compared with the call made here and one small product is checked against
+numpy; if either differs (a future numba), training falls back to the numpy path and says
+so in one line.  Checked against the numpy path in ``tests/test_network.py``.
 """
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
-try:
-    import numba
-    from numba import types
-except ImportError:  # pragma: no cover - exercised where numba is absent
-    numba = None
-
-AVAILABLE = numba is not None
-
-if AVAILABLE:
-    # BLAS's dgemm, C = alpha A B + beta C, as numba itself calls it for np.dot (through
-    # scipy's BLAS).  Declared by name, so the compiled functions stay cacheable.
-    _double_pointer = types.CPointer(types.float64)
-    _xxgemm = types.ExternalFunction(
-        "numba_xxgemm",
-        types.intc(
-            types.char, types.char, types.char,  # kind ('d'), transa, transb
-            types.intp, types.intp, types.intp,  # M, N, K
-            _double_pointer, _double_pointer, types.intp,  # alpha, A, lda
-            _double_pointer, types.intp,  # B, ldb
-            _double_pointer, _double_pointer, types.intp,  # beta, C, ldc
-        ),
-    )  # fmt: skip
+TESTED_NUMBA = "0.58 to 0.68"  # the numba versions this file was checked with (pyproject caps it)
 
 
-def _subtract_product(w, delta, a, minus_one, one):
+def _subtract_product(w, delta, a):
     """w (n_out, n_in) -= delta.T @ a, in place, for delta (k, n_out) and a (k, n_in).
 
-    All C-contiguous.  One dgemm with beta = 1 adds the product straight into w, so no
-    gradient array is written and read back.  In BLAS's column-major terms w is w.T
-    (n_in, n_out), so the call computes w.T <- w.T - a.T @ delta (a.T as is, delta
-    transposed).  minus_one and one are arrays of one float64 (BLAS takes pointers).
+    All C-contiguous and of one float dtype.  One gemm with beta = 1 adds the product
+    straight into w, so no gradient array is written and read back.  (Replaced below by
+    its compiled form, `_subtract_product_impl`; this is the same thing in numpy.)
     """
-    _xxgemm(
-        ord("d"), ord("N"), ord("T"), w.shape[1], w.shape[0], a.shape[0],
-        minus_one.ctypes, a.ctypes, a.shape[1], delta.ctypes, delta.shape[1],
-        one.ctypes, w.ctypes, w.shape[1],
-    )  # fmt: skip
+    w -= delta.T @ a
 
 
 def _sigmoid_plus_bias(z, b):
@@ -60,66 +42,227 @@ def _sigmoid_plus_bias(z, b):
             z[i, j] = 1.0 / (1.0 + np.exp(-(z[i, j] + b[j])))
 
 
-def _sgd_epoch(weights, biases, X, Y, perm, m, eta):
+GREY_LEVELS = np.arange(256) / 255.0  # level / 255.0 for every uint8 level, as numpy divides
+
+
+def _gather(x, X, rows, levels):
+    """x[i] (n_in,) <- the input X[rows[i]], for i < len(rows): a uint8 level as
+    levels[level] (exactly level / 255.0, looked up rather than divided), a float as it is.
+
+    (Replaced below by its compiled form, `_gather_impl`; this is the same in numpy.)
+    """
+    x[: len(rows)] = levels[X[rows]] if X.dtype == np.uint8 else X[rows]
+
+
+def _sgd_epoch(weights, biases, X, Y, perm, m, eta, levels):
     """One epoch, in place on weights[l] (n_out, n_in) and biases[l] (n_out,).
 
-    X (n, n_in) and Y (n, n_out) are the data, perm (n,) the epoch's shuffle,
-    m the mini-batch size and eta the learning rate.  All buffers are allocated
-    once: activations[l] (m, n_l) and deltas[l] (m, n_out of layer l).
+    X (n, n_in) and Y (n, n_out) are the data, perm (n,) the epoch's shuffle, m the
+    mini-batch size, eta the learning rate; uint8 inputs are read as levels[X] (see
+    `_gather`) as each mini-batch is gathered.  The arithmetic is in the weights' dtype
+    (float64, or float32 for sgemm).  All buffers are allocated once: activations[l]
+    (m, n_l) and deltas[l] (m, n_out of layer l).
     """
-    n, n_layers = perm.shape[0], len(weights)
-    minus_one, one = np.full(1, -1.0), np.ones(1)
-    activations = [np.empty((m, X.shape[1]))]
+    n, n_layers, dtype = perm.shape[0], len(weights), weights[0].dtype
+    activations = [np.empty((m, X.shape[1]), dtype)]
     for w in weights:
-        activations.append(np.empty((m, w.shape[0])))
-    deltas = [np.empty((m, w.shape[0])) for w in weights]
+        activations.append(np.empty((m, w.shape[0]), dtype))
+    deltas = [np.empty((m, w.shape[0]), dtype) for w in weights]
     for start in range(0, n, m):
         k = min(m, n - start)
-        x = activations[0]
-        for i in range(k):
-            x[i, :] = X[perm[start + i]]
+        _gather(activations[0], X, perm[start : start + k], levels)
         for layer in range(n_layers):  # feedforward: a' = sigma(a w^T + b)
             z = activations[layer + 1][:k]
             np.dot(activations[layer][:k], weights[layer].T, z)
             _sigmoid_plus_bias(z, biases[layer])
         a, delta = activations[n_layers], deltas[n_layers - 1]
         scale = eta / k  # delta is kept multiplied by eta/m from here on
-        for i in range(k):
+        for i in range(k):  # output layer: (a - y) sigma'(z), with sigma'(z) = a (1 - a)
             y = Y[perm[start + i]]
             for j in range(a.shape[1]):
                 delta[i, j] = (a[i, j] - y[j]) * a[i, j] * (1.0 - a[i, j]) * scale
         for layer in range(n_layers - 1, -1, -1):  # backpropagate, then step
             a_in, delta = activations[layer][:k], deltas[layer][:k]
             w, b = weights[layer], biases[layer]
-            if layer > 0:  # the previous layer's delta, with w before its step
+            if layer > 0:  # the previous layer's delta (with w before its step) times sigma'
                 previous = deltas[layer - 1][:k]
                 np.dot(delta, w, previous)
                 for i in range(k):
                     for j in range(previous.shape[1]):
                         previous[i, j] *= a_in[i, j] * (1.0 - a_in[i, j])
-            _subtract_product(w, delta, a_in, minus_one, one)  # w -= (eta/m) nabla_w
+            _subtract_product(w, delta, a_in)  # w -= (eta/m) nabla_w
             for j in range(w.shape[0]):
                 b[j] -= delta[:, j].sum()
 
 
-if AVAILABLE:
-    _sigmoid_plus_bias = numba.njit(cache=True)(_sigmoid_plus_bias)
-    _subtract_product = numba.njit(cache=True)(_subtract_product)
-    _sgd_epoch = numba.njit(cache=True)(_sgd_epoch)
+def _gemm_check(w, delta, a):
+    """`_subtract_product` called from compiled code, for the check in `status()`."""
+    _subtract_product(w, delta, a)
 
 
-def sgd_epoch(weights, biases, X, Y, perm, m, eta) -> None:
+def _subtract_product_impl(w, delta, a):
+    """Compiled `_subtract_product` for w's dtype: gemm through numba's own declaration.
+
+    In BLAS's column-major terms w is w.T (n_in, n_out), so the call computes
+    w.T <- 1 * w.T - 1 * a.T @ delta (a.T as stored, delta transposed).
+    """
+    from numba.np.linalg import _BLAS, get_blas_kind
+    from numba.np.numpy_support import as_dtype
+
+    xxgemm = _BLAS().numba_xxgemm(w.dtype)  # checks scipy's BLAS integer width, too
+    kind = ord(get_blas_kind(w.dtype))
+    minus_one, one = np.full(1, -1.0, as_dtype(w.dtype)), np.ones(1, as_dtype(w.dtype))
+
+    def impl(w, delta, a):
+        xxgemm(
+            kind, ord("N"), ord("T"), w.shape[1], w.shape[0], a.shape[0],
+            minus_one.ctypes, a.ctypes, a.shape[1], delta.ctypes, delta.shape[1],
+            one.ctypes, w.ctypes, w.shape[1],
+        )  # fmt: skip
+
+    return impl
+
+
+def _gather_impl(x, X, rows, levels):
+    """Compiled `_gather`, for X's dtype: a table look-up for uint8, a copy for floats."""
+    from numba.core import types
+
+    if X.dtype == types.uint8:
+
+        def impl(x, X, rows, levels):
+            for i in range(rows.shape[0]):
+                for j in range(x.shape[1]):
+                    x[i, j] = levels[X[rows[i], j]]
+
+    else:
+
+        def impl(x, X, rows, levels):
+            for i in range(rows.shape[0]):
+                for j in range(x.shape[1]):
+                    x[i, j] = X[rows[i], j]
+
+    return impl
+
+
+def _expected_gemm_signature(types, dtype):
+    """The argument types `_subtract_product_impl` passes, as numba spells them."""
+    pointer = types.CPointer(dtype)
+    return types.intc(
+        types.char, types.char, types.char, types.intp, types.intp, types.intp,
+        pointer, pointer, types.intp, pointer, types.intp, pointer, pointer, types.intp,
+    )  # fmt: skip
+
+
+@functools.cache
+def _compile():
+    """Compile the functions above with numba (raises ImportError without it)."""
+    import numba
+    from numba.extending import overload
+
+    overload(_subtract_product)(_subtract_product_impl)
+    overload(_gather)(_gather_impl)
+    jit = numba.njit(cache=True, nogil=True)  # nogil: train_runs runs epochs in threads
+    global _sigmoid_plus_bias, _sgd_epoch, _gemm_check
+    _sigmoid_plus_bias = jit(_sigmoid_plus_bias)
+    _sgd_epoch = jit(_sgd_epoch)
+    _gemm_check = jit(_gemm_check)
+    return numba.__version__
+
+
+@functools.cache
+def status() -> tuple[bool, str]:
+    """(True, "") when the compiled path works here, else (False, the reason in words).
+
+    Checks, once per process: numba imports; its declaration of numba_xxgemm is the call
+    made here, for float64 and float32; and w -= delta.T @ a computed through it equals
+    numpy's product on a small case.  Nothing is called through a declaration that
+    differs, so a changed numba can only switch this path off, never corrupt memory.
+    """
+    try:
+        version = _compile()
+    except ImportError as err:
+        return False, f"numba cannot be imported: {err} (pip install numba)"
+    try:
+        return _check_gemm(version)
+    except Exception as err:  # a numba that cannot even run the check: do not use it
+        return False, f"numba {version} failed the check of numba_xxgemm ({err})"
+
+
+def _check_gemm(version: str) -> tuple[bool, str]:
+    """`status()`'s checks of numba_xxgemm, for a numba that imports."""
+    from numba.core import types
+    from numba.np.linalg import _BLAS
+
+    for dtype, nb_dtype, tolerance in [
+        (np.float64, types.float64, 1e-12),
+        (np.float32, types.float32, 1e-5),
+    ]:
+        declared = _BLAS().numba_xxgemm(nb_dtype).sig
+        if declared != _expected_gemm_signature(types, nb_dtype):
+            return (
+                False,
+                f"numba {version} declares numba_xxgemm as {declared}, "
+                f"not as tested (numba {TESTED_NUMBA})",
+            )
+        rng = np.random.default_rng(0)
+        w, delta, a = (rng.random(shape).astype(dtype) for shape in [(3, 2), (4, 3), (4, 2)])
+        expected = w - delta.T @ a
+        _gemm_check(w, delta, a)
+        if not np.allclose(w, expected, rtol=0, atol=tolerance):
+            return False, f"numba {version}: gemm through numba_xxgemm gives wrong numbers"
+    return True, ""
+
+
+@functools.cache
+def _say_once(line: str) -> None:
+    print(line)
+
+
+def use(engine: str, dtype) -> bool:
+    """True when SGD should use this compiled path for ``engine`` and ``dtype``.
+
+    engine: "numpy" (never), "numba" (always, or an ImportError saying why it cannot),
+    "auto" (when `status()` allows; otherwise one printed line, once per process, says
+    that training falls back to the numpy path).  dtype float32 needs this path.
+    """
+    if engine not in ("auto", "numpy", "numba"):
+        raise ValueError(f"engine must be 'auto', 'numpy' or 'numba', got {engine!r}")
+    if engine == "numpy":
+        if dtype != np.float64:
+            raise ValueError("dtype='float32' is for the compiled path: use engine='auto'")
+        return False
+    works, reason = status()
+    if engine == "numba" and not works:
+        raise ImportError(f"engine='numba' cannot be used: {reason}; use engine='numpy'")
+    if not works:
+        _say_once(
+            f"lectures_lib: the compiled path is off ({reason}); training uses the numpy "
+            "path, in float64: slower, the same arithmetic."
+        )
+    return works
+
+
+def sgd_epoch(weights, biases, X, Y, perm, m, eta, dtype=np.float64) -> None:
     """Run `_sgd_epoch` compiled; weights[l] and biases[l] are updated in place.
 
-    BLAS needs C-contiguous float64 weights: any other array (a transposed or Fortran-
-    ordered one, say) is trained as a C-contiguous copy, which is copied back at the end.
+    X (n, n_in): uint8 grey levels (read as level / 255.0 as each mini-batch is gathered,
+    exactly the numbers of numpy's X / 255.0) or floats.  Y (n, n_out) targets.  The arithmetic runs
+    in ``dtype``: the weights are trained as copies of that dtype (and C order, which
+    BLAS needs) whenever theirs differs, and copied back into the network's arrays.
     """
-    from numba.typed import List
-
     params = weights + biases
-    work = [np.ascontiguousarray(p, dtype=np.float64) for p in params]
+    work = [np.ascontiguousarray(p, dtype=dtype) for p in params]
     n = len(weights)
-    _sgd_epoch(List(work[:n]), List(work[n:]), X, Y, perm, m, float(eta))
+    _sgd_epoch(
+        tuple(work[:n]),
+        tuple(work[n:]),
+        X,
+        Y.astype(dtype, copy=False),
+        perm,
+        m,
+        float(eta),
+        GREY_LEVELS,
+    )
     for p, w in zip(params, work):
         if w is not p:
             p[...] = w

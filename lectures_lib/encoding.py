@@ -1,6 +1,7 @@
-"""Output encodings for ten digits: one neuron per digit, or four bits.
+"""Output encodings for ten digits: one neuron per digit (one-hot), or four bits.
 
-Derived in ``notebooks/07_output_encoding.ipynb``.
+One-hot targets are introduced in ``notebooks/04_mnist_data_and_baselines.ipynb``; the
+four-bit encoding is derived in ``notebooks/08_output_encoding.ipynb``.
 """
 
 from __future__ import annotations
@@ -8,6 +9,25 @@ from __future__ import annotations
 import numpy as np
 
 N_BITS = 4
+
+
+def one_hot(labels, n_classes: int = 10) -> np.ndarray:
+    """One-hot targets: labels (n,) of integers in [0, n_classes) -> array (n, n_classes).
+
+    ``one_hot([6])`` is ``[[0, 0, 0, 0, 0, 0, 1, 0, 0, 0]]``.
+    """
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(
+            f"labels must be a 1-D array of integers, got shape {labels.shape} "
+            f"and dtype {labels.dtype}"
+        )
+    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
+        raise ValueError(
+            f"labels must lie in 0..{n_classes - 1}, got values from "
+            f"{labels.min()} to {labels.max()}"
+        )
+    return np.eye(n_classes)[labels]
 
 
 def binary_codes(n_classes: int = 10, n_bits: int = N_BITS) -> np.ndarray:
@@ -19,11 +39,8 @@ def binary_codes(n_classes: int = 10, n_bits: int = N_BITS) -> np.ndarray:
 
 
 def encode_binary(labels) -> np.ndarray:
-    """Targets (n, 4): each label 0-9 as its four bits."""
-    labels = np.asarray(labels)
-    if labels.min() < 0 or labels.max() > 9:
-        raise ValueError("labels must lie in 0..9")
-    return binary_codes()[labels]
+    """Targets (n, 4): each label 0-9 (labels (n,) integers) as its four bits."""
+    return one_hot(labels) @ binary_codes()  # the same checks of the labels as one_hot
 
 
 def decode_nearest(outputs, codes=None) -> np.ndarray:
@@ -32,7 +49,12 @@ def decode_nearest(outputs, codes=None) -> np.ndarray:
     Only the valid codes count: the output (0.9, 0.1, 0.9, 0.9) is not read as 11 but
     as whichever of 0-9 lies closest.
     """
-    codes = binary_codes() if codes is None else codes
+    codes = binary_codes() if codes is None else np.asarray(codes)
     outputs = np.asarray(outputs)
+    if outputs.ndim != 2 or outputs.shape[1] != codes.shape[1]:
+        raise ValueError(
+            f"outputs must have shape (n, {codes.shape[1]}), one row per image, got "
+            f"{outputs.shape}; for one image pass outputs[np.newaxis]"
+        )
     distances = ((outputs[:, np.newaxis, :] - codes[np.newaxis, :, :]) ** 2).sum(axis=2)
     return np.argmin(distances, axis=1)

@@ -4,81 +4,62 @@ Derived in ``notebooks/05_mnist_network_sgd.ipynb``; the scale and the names fol
 Nielsen's ``network.py`` (Neural Networks and Deep Learning, chapter 1), with every
 mini-batch computed as matrices instead of one example at a time.
 
-Conventions: a batch of inputs X has shape (n, n_in), one example per row;
-``weights[l]`` has shape (n_out, n_in), so that w_jk connects neuron k of one
-layer to neuron j of the next, and ``biases[l]`` has shape (n_out,).
+One layout, as in the notebooks: a batch X has shape (n, n_in), one example per row;
+``weights[l]`` has shape (n_out, n_in), so that w_jk connects neuron k of one layer to
+neuron j of the next; ``biases[l]`` has shape (n_out,); a layer computes
+a' = sigma(a w^T + b).  Images given as uint8 grey levels (0-255) are read as
+x = level / 255, a mini-batch at a time; float inputs are used as they are.
+
+The algorithm comes first; the bookkeeping (checks of the input, the per-epoch record,
+saving and loading, the compiled engine) lives in `checks`, `history`, `network_file`
+and `_compiled`.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
-from lectures_lib import _compiled
-from lectures_lib.checks import check_eta, check_mini_batch_size
-from lectures_lib.data import one_hot
-from lectures_lib.neurons import sigmoid
+from lectures_lib import _compiled, checks, network_file
+from lectures_lib.checks import (  # noqa: F401 - re-exported for notebooks and tests
+    NetworkSaturated,
+    TrainingDiverged,
+    TrainingStalled,
+)
+from lectures_lib.history import History, Recorder
+from lectures_lib.neurons import sigmoid, sigmoid_prime
 
-
-class TrainingDiverged(ArithmeticError):
-    """The weights stopped being finite numbers during training."""
-
-
-@dataclass
-class History:
-    """What `Network.SGD` measured: per epoch, the test images classified correctly."""
-
-    correct: list[int] = field(default_factory=list)
-    n_test: int = 0
-    seconds: list[float] = field(default_factory=list)
-
-    @property
-    def accuracy(self) -> np.ndarray:
-        """Fraction correct per epoch, shape (epochs,)."""
-        return np.asarray(self.correct, dtype=float) / max(self.n_test, 1)
-
-    @property
-    def best(self) -> int:
-        """The most test images classified correctly in any epoch."""
-        return max(self.correct)
+CHUNK = 1000  # examples per piece when a large batch is fed forward (memory stays small)
 
 
 class Network:
     """Sigmoid layers of the given sizes, e.g. ``Network([784, 30, 10])``."""
 
-    def __init__(self, sizes, rng=None):
-        """Weights and biases drawn from N(0, 1) with ``rng`` (a Generator or a seed)."""
-        sizes = [int(s) for s in sizes]
-        if len(sizes) < 2 or min(sizes) < 1:
-            raise ValueError(f"sizes must list at least two positive layer sizes, got {sizes}")
-        rng = np.random.default_rng(rng)
-        self.sizes = sizes
-        self.weights = [rng.standard_normal((n_out, n_in)) for n_in, n_out in self._pairs()]
-        self.biases = [rng.standard_normal(n_out) for _, n_out in self._pairs()]
+    def __init__(self, sizes, rng=None, init="normal"):
+        """Biases from N(0, 1); weights from N(0, 1) (init="normal", the lecture's) or
+        N(0, 1/n_in) (init="scaled": the same draws divided by sqrt(n_in)).
 
-    def _pairs(self):
-        return zip(self.sizes[:-1], self.sizes[1:])
+        rng: a numpy Generator or a seed.  All weights are drawn first, then all biases.
+        """
+        self.sizes = checks.check_sizes(sizes)
+        rng = np.random.default_rng(rng)
+        layers = list(zip(self.sizes[:-1], self.sizes[1:]))
+        self.weights = [rng.standard_normal((n_out, n_in)) for n_in, n_out in layers]
+        self.biases = [rng.standard_normal(n_out) for _, n_out in layers]
+        if checks.check_init(init) == "scaled":
+            self.weights = [w / np.sqrt(w.shape[1]) for w in self.weights]
 
     def feedforward(self, X):
-        """Output activations (n, sizes[-1]) for inputs X (n, sizes[0]): a' = sigma(w a + b).
-
-        Inside, as in the lecture, each activation is a column: a has shape (n_l, n).
-        """
-        return self._forward(self._check_inputs(X))
-
-    def _forward(self, X):
-        a = X.T
+        """Output activations (n, sizes[-1]) for inputs X (n, sizes[0]): a' = sigma(a w^T + b)."""
+        X = checks.check_inputs(X, self.sizes[0])
+        if len(X) > CHUNK:  # piece by piece: no float copy of a whole data set
+            return np.concatenate([self.feedforward(x) for x in pieces(X)])
+        a = as_float(X)
         for w, b in zip(self.weights, self.biases):
-            a = sigmoid(w @ a + b[:, np.newaxis])
-        return a.T
-
-    def _correct(self, X, labels) -> int:
-        return int(np.sum(np.argmax(self._forward(X), axis=1) == labels))
+            a = sigmoid(a @ w.T + b)
+        return a
 
     def backprop(self, X, Y):
         """Gradients of the quadratic cost, summed over the mini-batch.
@@ -87,25 +68,29 @@ class Network:
         lists shaped like weights and biases, with nabla_w[l] = sum_x dC_x/dw^l for
         C_x = ||y(x) - a||^2 / 2.  No Python loop over examples.
         """
-        activations = [np.asarray(X, dtype=float)]
+        X, Y = checks.check_batch(X, Y, self.sizes)
+        if len(X) > CHUNK:  # piece by piece: no float copy of a whole data set
+            return add_gradients(self.backprop(x, y) for x, y in pieces(X, Y))
+        activations, zs = [as_float(X)], []  # activations[l] (m, n_l), zs[l] (m, n_l+1)
         for w, b in zip(self.weights, self.biases):
-            activations.append(sigmoid(activations[-1] @ w.T + b))
-        a = activations[-1]
-        delta = (a - Y) * a * (1 - a)  # (m, n_out): dC/dz of the output layer
-        nabla_w = [np.empty_like(w) for w in self.weights]
-        nabla_b = [np.empty_like(b) for b in self.biases]
-        for layer in range(len(self.weights) - 1, -1, -1):
-            nabla_w[layer] = delta.T @ activations[layer]
-            nabla_b[layer] = delta.sum(axis=0)
-            if layer > 0:
-                a_in = activations[layer]
-                delta = (delta @ self.weights[layer]) * a_in * (1 - a_in)
+            zs.append(activations[-1] @ w.T + b)
+            activations.append(sigmoid(zs[-1]))
+        delta = (activations[-1] - Y) * sigmoid_prime(zs[-1])  # (m, n_out): dC_x/dz
+        nabla_w, nabla_b = [], []
+        for layer in reversed(range(len(self.weights))):
+            nabla_w.insert(0, delta.T @ activations[layer])  # (n_out, n_in), summed over x
+            nabla_b.insert(0, delta.sum(axis=0))
+            if layer > 0:  # one layer back: delta' = (delta w) * sigma'(z')
+                delta = (delta @ self.weights[layer]) * sigmoid_prime(zs[layer - 1])
         return nabla_w, nabla_b
 
     def update_mini_batch(self, X, Y, eta):
-        """One step of gradient descent on a mini-batch: w -> w - (eta/m) sum_x nabla C_x."""
+        """One step of gradient descent on the mini-batch X (m, sizes[0]), Y (m, sizes[-1]):
+        w -> w - (eta/m) sum_x nabla_w C_x, and b likewise."""
+        checks.check_parameters(self)
+        X, Y = checks.check_batch(X, Y, self.sizes)
         nabla_w, nabla_b = self.backprop(X, Y)
-        step = eta / len(X)
+        step = checks.check_eta(eta) / len(X)
         for w, b, nw, nb in zip(self.weights, self.biases, nabla_w, nabla_b):
             w -= step * nw
             b -= step * nb
@@ -116,161 +101,111 @@ class Network:
         epochs,
         mini_batch_size,
         eta,
+        *,
         test=None,
+        validation=None,
+        monitor=False,
+        patience=None,
         rng=None,
         verbose=False,
-        progress=False,
         engine="auto",
+        dtype="float64",
     ) -> History:
         """Train by mini-batch stochastic gradient descent; return the `History`.
 
-        training: (X, labels) with X (n, sizes[0]) and labels (n,) integers, or
-        targets (n, sizes[-1]).  Every epoch draws one permutation from ``rng``,
-        cuts it into mini-batches of ``mini_batch_size`` and takes one step per
-        mini-batch.  With test=(X, labels), each epoch is evaluated; ``verbose``
-        prints the lecture's ``Epoch k: n / 10000`` lines, ``progress`` shows a bar.
-        engine: "numpy" (the code above), "numba" (compiled) or "auto" (numba if
-        installed).
-        """
-        compiled = _choose_engine(engine)
-        X, Y = self._check_training(training)
-        eta = check_eta(eta)
-        m = check_mini_batch_size(mini_batch_size, len(X))
-        if int(epochs) != epochs or epochs < 1:
-            raise ValueError(f"epochs must be a positive whole number, got {epochs!r}")
-        if test is not None:
-            test_X = self._check_inputs(test[0])
-            test_labels = self._check_labels(test[1], len(test_X))
-        rng = np.random.default_rng(rng)
-        history = History(n_test=0 if test is None else len(test_X))
-        epochs_iter = range(int(epochs))
-        if progress:
-            from tqdm.auto import tqdm
+        training: (X, labels) with X (n, sizes[0]) and labels (n,) integers, or targets
+        (n, sizes[-1]).  Every epoch draws one permutation from ``rng``, cuts it into
+        mini-batches of ``mini_batch_size`` and takes one step per mini-batch.
 
-            epochs_iter = tqdm(epochs_iter, desc="epochs")
-        for epoch in epochs_iter:
-            start = time.perf_counter()
-            perm = rng.permutation(len(X))
-            with np.errstate(over="ignore", invalid="ignore"):  # checked below, in words
-                if compiled:
-                    _compiled.sgd_epoch(self.weights, self.biases, X, Y, perm, m, eta)
+        test, validation: (X, labels), evaluated after every epoch; monitor=True also
+        records the cost and accuracy on the whole training set, monitor=k on its first k
+        examples (less work: one pass over k examples per epoch).  patience=k (needs
+        validation) stops once validation accuracy has not improved for k epochs and
+        keeps the weights of the best validation epoch.  verbose prints the lecture's
+        ``Epoch k: n / 10000`` lines.  engine: "numpy" (the code above), "numba" (the
+        same arithmetic compiled) or "auto" (numba when it works here).  dtype="float32":
+        compiled float32 arithmetic, faster and slightly less exact; the weights stay
+        float64 between calls.
+        """
+        X, Y = checks.check_training(training, self.sizes)
+        epochs = checks.check_whole_number(epochs, "epochs")
+        m = checks.check_mini_batch_size(mini_batch_size, len(X))
+        eta = checks.check_eta(eta)
+        dtype = checks.check_dtype(dtype)
+        checks.check_parameters(self)
+        compiled = _compiled.use(engine, dtype)
+        record = Recorder(self, (X, Y), eta, m, test, validation, monitor, patience, verbose)
+        rng = np.random.default_rng(rng)
+        # one BLAS thread, and overflow reported in words after the epoch: see one_blas_thread
+        with one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):
+            for epoch in range(epochs):
+                start = time.perf_counter()
+                perm = rng.permutation(len(X))
+                if compiled:  # the same steps, compiled: lectures_lib/_compiled.py
+                    _compiled.sgd_epoch(self.weights, self.biases, X, Y, perm, m, eta, dtype)
                 else:
                     for k in range(0, len(X), m):
-                        batch = perm[k : k + m]
-                        self.update_mini_batch(X[batch], Y[batch], eta)
-            history.seconds.append(time.perf_counter() - start)
-            self._check_finite(epoch, eta)
-            if test is not None:
-                history.correct.append(self._correct(test_X, test_labels))  # checked above
-                if verbose:
-                    print(f"Epoch {epoch}: {history.correct[-1]} / {len(test_X)}")
-            elif verbose:
-                print(f"Epoch {epoch} complete")
-        return history
+                        mini_batch = perm[k : k + m]
+                        self.update_mini_batch(X[mini_batch], Y[mini_batch], eta)
+                if record.after_epoch(epoch, time.perf_counter() - start):
+                    break
+        return record.finish()
 
     def evaluate(self, X, labels) -> int:
-        """How many of the inputs X (n, sizes[0]) the network labels correctly (argmax)."""
-        X = self._check_inputs(X)
-        return self._correct(X, self._check_labels(labels, len(X)))
+        """How many of the inputs X (n, sizes[0]) the network labels right (argmax)."""
+        X = checks.check_inputs(X, self.sizes[0])
+        labels = checks.check_labels(labels, len(X), self.sizes[-1])
+        return int(np.sum(np.argmax(self.feedforward(X), axis=1) == labels))
 
     def cost(self, X, Y) -> float:
-        """The quadratic cost C = (1/2n) sum_x ||y(x) - a||^2, for targets Y (n, sizes[-1])."""
-        a = self.feedforward(X)
-        return float(0.5 * np.sum((np.asarray(Y) - a) ** 2) / len(a))
+        """The quadratic cost C = (1/2n) sum_x ||y(x) - a(x)||^2.
+
+        X (n, sizes[0]) inputs; Y (n, sizes[-1]) targets, or labels (n,) read as one-hot.
+        """
+        X, Y = checks.check_batch(X, Y, self.sizes)
+        return float(0.5 * np.sum((Y - self.feedforward(X)) ** 2) / len(Y))
+
+    # --- saving and loading: lectures_lib/network_file.py -------------------------
 
     def save(self, path) -> None:
         """Write sizes, weights and biases to ``path`` (.npz), atomically."""
-        path = Path(path)
-        arrays = {f"w{i}": w for i, w in enumerate(self.weights)}
-        arrays |= {f"b{i}": b for i, b in enumerate(self.biases)}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.part")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                np.savez(f, sizes=np.array(self.sizes), **arrays)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        network_file.save(path, self.sizes, self.weights, self.biases)
 
     @classmethod
     def load(cls, path) -> Network:
-        """A network read from a file written by `save`."""
-        path = Path(path)
-        if not path.exists():
-            raise FileNotFoundError(f"{path} does not exist: train a network and save() it first")
-        with np.load(path) as data:
-            net = cls([int(s) for s in data["sizes"]])
-            for i, (w, b) in enumerate(zip(net.weights, net.biases)):
-                if data[f"w{i}"].shape != w.shape or data[f"b{i}"].shape != b.shape:
-                    raise ValueError(f"{path} is damaged: layer {i} has the wrong shape")
-                w[...] = data[f"w{i}"]
-                b[...] = data[f"b{i}"]
+        """A network read from a file written by `save`, checked before it is trusted."""
+        sizes, weights, biases = network_file.load(path)
+        net = cls(sizes)
+        net.weights, net.biases = weights, biases
         return net
 
-    # --- checks that turn bad input into a clear message -------------------------
 
-    def _check_inputs(self, X):
-        X = np.asarray(X, dtype=float)
-        if X.ndim == 1:
-            X = X[np.newaxis, :]
-        if X.ndim != 2 or X.shape[1] != self.sizes[0]:
-            raise ValueError(
-                f"inputs must have shape (n, {self.sizes[0]}), got {X.shape}; "
-                "flatten each image to one row (MNIST: 28*28 = 784 numbers)"
-            )
-        if not _all_finite(X):
-            raise ValueError("inputs contain NaN or infinite values; clean the data first")
-        return X
-
-    def _check_labels(self, labels, n):
-        labels = np.asarray(labels)
-        if labels.shape != (n,) or not np.issubdtype(labels.dtype, np.integer):
-            raise ValueError(
-                f"labels must be {n} integers, one per input, got shape {labels.shape} "
-                f"and dtype {labels.dtype}"
-            )
-        if n and (labels.min() < 0 or labels.max() >= self.sizes[-1]):
-            raise ValueError(
-                f"labels must lie in 0..{self.sizes[-1] - 1} for {self.sizes[-1]} output "
-                f"neurons, got values from {labels.min()} to {labels.max()}"
-            )
-        return labels
-
-    def _check_training(self, training):
-        X, targets = training
-        X = self._check_inputs(X)
-        targets = np.asarray(targets)
-        if targets.ndim == 1:
-            Y = one_hot(self._check_labels(targets, len(X)), self.sizes[-1])
-        elif targets.shape == (len(X), self.sizes[-1]):
-            Y = targets.astype(float)
-        else:
-            raise ValueError(
-                f"targets must be {len(X)} labels or have shape ({len(X)}, {self.sizes[-1]}), "
-                f"got {targets.shape}"
-            )
-        if not _all_finite(Y):
-            raise ValueError("targets contain NaN or infinite values; clean the data first")
-        return X, Y
-
-    def _check_finite(self, epoch, eta):
-        if not all(np.all(np.isfinite(w)) for w in self.weights + self.biases):
-            raise TrainingDiverged(
-                f"the weights became NaN or infinite in epoch {epoch} with eta = {eta}: "
-                "training diverged; try a smaller learning rate eta"
-            )
+def one_blas_thread():
+    """BLAS held to one thread while SGD runs: a mini-batch's matrix products are too
+    small to share out, and on a busy machine sharing them costs far more than they do
+    (measured on two busy cores: an epoch of [784, 100, 10] took 20 times as long with
+    two BLAS threads as with one).  Overflow in a diverging run is reported, in words,
+    after the epoch (`checks.check_finite_parameters`), not as a numpy warning."""
+    return threadpool_limits(limits=1, user_api="blas")
 
 
-def _all_finite(array) -> bool:
-    """True when no entry is NaN or infinite (a finite sum proves it in one fast pass)."""
-    return bool(np.isfinite(array.sum()) or np.all(np.isfinite(array)))
+def as_float(X):
+    """uint8 grey levels 0-255 as x = level / 255.0 (float64); any other array as it is."""
+    return X / 255.0 if X.dtype == np.uint8 else X
 
 
-def _choose_engine(engine) -> bool:
-    """True for the compiled path, False for numpy."""
-    if engine not in ("auto", "numpy", "numba"):
-        raise ValueError(f"engine must be 'auto', 'numpy' or 'numba', got {engine!r}")
-    if engine == "numba" and not _compiled.AVAILABLE:
-        raise ImportError("engine='numba' needs numba: pip install numba (or use engine='numpy')")
-    return engine != "numpy" and _compiled.AVAILABLE
+def pieces(*arrays):
+    """The arrays (n, ...) cut into consecutive pieces of CHUNK rows, taken together."""
+    n = len(arrays[0])
+    for k in range(0, n, CHUNK):
+        piece = tuple(a[k : k + CHUNK] for a in arrays)
+        yield piece if len(arrays) > 1 else piece[0]
+
+
+def add_gradients(gradients):
+    """The sum of (nabla_w, nabla_b) pairs, each a list of arrays shaped like the weights."""
+    total_w, total_b = next(gradients)
+    for nabla_w, nabla_b in gradients:
+        total_w = [t + nw for t, nw in zip(total_w, nabla_w)]
+        total_b = [t + nb for t, nb in zip(total_b, nabla_b)]
+    return total_w, total_b

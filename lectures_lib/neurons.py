@@ -1,4 +1,5 @@
-"""The sigmoid neuron: sigma(z) = 1/(1 + e^-z) and its derivative sigma(z)(1 - sigma(z)).
+"""The sigmoid neuron: sigma(z) = 1/(1 + e^-z), its derivative sigma(z)(1 - sigma(z)),
+and one neuron trained by gradient descent.
 
 Derived in ``notebooks/03_sigmoid_and_chain_rule.ipynb``.
 """
@@ -6,6 +7,8 @@ Derived in ``notebooks/03_sigmoid_and_chain_rule.ipynb``.
 from __future__ import annotations
 
 import numpy as np
+
+from lectures_lib.checks import check_eta, check_whole_number
 
 
 def sigmoid(z):
@@ -23,3 +26,22 @@ def sigmoid_prime(z):
     """sigma'(z) = sigma(z)(1 - sigma(z)), elementwise; its peak is 1/4 at z = 0."""
     s = sigmoid(z)
     return s * (1.0 - s)
+
+
+def train_neuron(w: float, b: float, eta: float, epochs: int = 300, x: float = 1.0, y: float = 0.0):
+    """Gradient descent for one neuron a = sigma(w x + b) on the cost C = (a - y)^2 / 2.
+
+    w, b (the start), x, y are numbers.  Each step uses the chain rule
+    dC/dz = (a - y) sigma'(z), dC/dw = dC/dz x, dC/db = dC/dz.  Returns the output a
+    before each of the ``epochs`` steps, shape (epochs,).  With x = 1, y = 0 this is
+    Nielsen's example of slow learning from a saturated start (chapter 3).
+    """
+    eta = check_eta(eta)
+    outputs = np.empty(check_whole_number(epochs, "epochs"))
+    for k in range(len(outputs)):
+        z = w * x + b
+        a = sigmoid(z)
+        delta = (a - y) * sigmoid_prime(z)  # dC/dz
+        w, b = w - eta * delta * x, b - eta * delta
+        outputs[k] = a
+    return outputs

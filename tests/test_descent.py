@@ -1,9 +1,9 @@
-"""Surfaces, gradient descent, Newton's step and linear regression against independent checks."""
+"""Surfaces, gradient descent and Newton's step against independent checks."""
 
 import numpy as np
 import pytest
 
-from lectures_lib import descent, regression
+from lectures_lib import descent
 from lectures_lib.surfaces import SURFACES, himmelblau, narrow_bowl, numerical_gradient, saddle
 
 POINTS = [(0.3, -0.7), (-1.2, 0.5), (2.0, 1.5), (-0.4, -2.2)]
@@ -81,38 +81,3 @@ def test_bad_eta(eta):
 def test_bad_start():
     with pytest.raises(ValueError, match="start must be a point"):
         descent.gradient_descent(narrow_bowl, (1, 1, 1), 0.1, 5)
-
-
-def test_regression_gradients_match_finite_differences():
-    X, y = regression.make_data(50, rng=0)
-    params = regression.Params(np.array([0.3, -0.2]), 0.1)
-    nabla_w, nabla_b = regression.gradients(params, X, y)
-    h = 1e-6
-    for i in range(2):
-        up, down = params.copy(), params.copy()
-        up.w[i] += h
-        down.w[i] -= h
-        numeric = (regression.loss(up, X, y) - regression.loss(down, X, y)) / (2 * h)
-        assert nabla_w[i] == pytest.approx(numeric, rel=1e-6)
-    up, down = params.copy(), params.copy()
-    up.b += h
-    down.b -= h
-    numeric = (regression.loss(up, X, y) - regression.loss(down, X, y)) / (2 * h)
-    assert nabla_b == pytest.approx(numeric, rel=1e-6)
-
-
-@pytest.mark.parametrize("m, eta", [(1, 0.01), (10, 0.05), (1000, 0.5)])
-def test_regression_sgd_finds_the_true_parameters(m, eta):
-    X, y = regression.make_data(1000, rng=1)
-    params, losses = regression.sgd(X, y, eta, m, 60 if m == 1000 else 5, rng=2)
-    np.testing.assert_allclose(params.w, regression.TRUE_PARAMS.w, atol=0.15)
-    assert params.b == pytest.approx(regression.TRUE_PARAMS.b, abs=0.15)
-    assert losses[-1] < 0.3
-
-
-def test_gradient_spread_shrinks_like_one_over_root_m():
-    X, y = regression.make_data(2000, rng=3)
-    params = regression.Params(np.zeros(2), 0.0)
-    spreads = [regression.gradient_spread(X, y, params, m, rng=4) for m in (4, 16, 64)]
-    slope = np.polyfit(np.log([4, 16, 64]), np.log(spreads), 1)[0]
-    assert slope == pytest.approx(-0.5, abs=0.1)

@@ -1,10 +1,12 @@
-"""The stable sigmoid against an independent reference (scipy's expit), with no warnings."""
+"""The stable sigmoid against an independent reference (scipy's expit), with no warnings;
+one neuron trained by gradient descent against finite differences."""
 
 import numpy as np
 import pytest
 from scipy.special import expit
 
-from lectures_lib.neurons import sigmoid, sigmoid_prime
+from lectures_lib.gradcheck import numerical_gradient
+from lectures_lib.neurons import sigmoid, sigmoid_prime, train_neuron
 
 
 def test_matches_scipy_everywhere():
@@ -33,3 +35,32 @@ def test_derivative_peak_and_finite_differences():
 @pytest.mark.parametrize("shape", [(), (3,), (2, 5)])
 def test_keeps_shape(shape):
     assert np.shape(sigmoid(np.zeros(shape))) == shape
+
+
+def test_train_neuron_steps_down_the_finite_difference_gradient():
+    """Two steps by hand, with the gradient of C = (sigma(w x + b) - y)^2 / 2 taken by
+    finite differences (no chain rule), against the outputs train_neuron reports."""
+    x, y, eta = 0.7, 0.2, 0.5
+    theta = np.array([0.6, 0.9])  # (w, b)
+
+    def cost(t):
+        return 0.5 * (expit(t[0] * x + t[1]) - y) ** 2
+
+    expected = []
+    for _ in range(3):
+        expected.append(expit(theta[0] * x + theta[1]))
+        theta = theta - eta * numerical_gradient(cost, theta)
+    np.testing.assert_allclose(train_neuron(0.6, 0.9, eta, 3, x=x, y=y), expected, rtol=1e-9)
+
+
+def test_train_neuron_learns_slowly_from_a_saturated_start():
+    good, saturated = train_neuron(0.6, 0.9, 0.15), train_neuron(2.0, 2.0, 0.15)
+    assert good.shape == saturated.shape == (300,)
+    assert good[0] - good[30] > 0.2 and saturated[0] - saturated[30] < 0.02
+    assert saturated[-1] < 0.25  # it does get going in the end
+
+
+@pytest.mark.parametrize("epochs", [0, 2.5, True])
+def test_train_neuron_bad_epochs(epochs):
+    with pytest.raises(ValueError, match="epochs must be a whole number"):
+        train_neuron(0.6, 0.9, 0.15, epochs)

@@ -1,0 +1,104 @@
+"""Saving a network to a .npz file and reading it back, trusting nothing in the file.
+
+A file holds ``sizes`` (integers) and, for each layer l, ``w{l}`` (n_out, n_in) and
+``b{l}`` (n_out,), float64.  `load` checks every array's header against ``sizes`` before
+it reads (allocates) anything, then checks that every weight is finite; any failure is a
+`DamagedNetworkFile` naming the file.  `save` writes a temporary file and renames it, so a
+half-written file never takes a network's name.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from lectures_lib import checks
+
+MAX_LAYERS = 100
+
+
+class DamagedNetworkFile(ValueError):
+    """A network file that cannot be what `save` wrote."""
+
+
+def save(path, sizes, weights, biases) -> None:
+    """Write sizes, weights[l] (n_out, n_in) and biases[l] (n_out,) to ``path`` (.npz)."""
+    path = Path(path)
+    for p in weights + biases:
+        if not checks.all_finite(np.asarray(p)):
+            raise ValueError(f"cannot save to {path}: the network has NaN or infinite weights")
+    arrays = {f"w{i}": np.asarray(w, dtype=np.float64) for i, w in enumerate(weights)}
+    arrays |= {f"b{i}": np.asarray(b, dtype=np.float64) for i, b in enumerate(biases)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    try:  # created as 0o666 less the umask, like any file the user writes
+        with os.fdopen(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb") as f:
+            np.savez(f, sizes=np.array(sizes, dtype=np.int64), **arrays)
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+def load(path):
+    """(sizes, weights, biases) read from ``path``, each checked before it is trusted."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist: train a network and save() it first")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return _read(archive)
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError, KeyError) as err:
+        raise DamagedNetworkFile(
+            f"{path} is damaged ({err}): it is not a network written by Network.save; "
+            "delete it, then train and save the network again"
+        ) from None
+
+
+def _read(archive):
+    sizes = _sizes(archive)
+    expected = {f"w{i}.npy": (n_out, n_in) for i, (n_in, n_out) in enumerate(zip(sizes, sizes[1:]))}
+    expected |= {f"b{i}.npy": (n_out,) for i, n_out in enumerate(sizes[1:])}
+    stored = set(archive.namelist()) - {"sizes.npy"}
+    if stored != set(expected):
+        raise ValueError(
+            f"sizes {sizes} call for the arrays {sorted(expected)}, found {sorted(stored)}"
+        )
+    for name, shape in expected.items():  # every header first: nothing is allocated yet
+        found, dtype = _header(archive, name)
+        if found != shape or dtype != np.float64:
+            raise ValueError(f"{name} is {dtype} {found}, not float64 {shape}")
+    arrays = {name: _array(archive, name) for name in expected}
+    for name, array in arrays.items():
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"{name} holds NaN or infinite numbers")
+    n = len(sizes) - 1
+    return sizes, [arrays[f"w{i}.npy"] for i in range(n)], [arrays[f"b{i}.npy"] for i in range(n)]
+
+
+def _sizes(archive) -> list[int]:
+    shape, dtype = _header(archive, "sizes.npy")
+    if len(shape) != 1 or not 2 <= shape[0] <= MAX_LAYERS or dtype.kind not in "iu":
+        raise ValueError(f"sizes is {dtype} {shape}, not 2 to {MAX_LAYERS} whole numbers")
+    return checks.check_sizes(_array(archive, "sizes.npy").tolist())
+
+
+def _header(archive, name):
+    """(shape, dtype) of the .npy member ``name``, read from its header alone."""
+    with archive.open(name) as f:
+        version = np.lib.format.read_magic(f)
+        if version == (1, 0):
+            shape, _, dtype = np.lib.format.read_array_header_1_0(f)
+        elif version == (2, 0):
+            shape, _, dtype = np.lib.format.read_array_header_2_0(f)
+        else:
+            raise ValueError(f"{name} has .npy format version {version}")
+    return shape, dtype
+
+
+def _array(archive, name) -> np.ndarray:
+    with archive.open(name) as f:
+        return np.lib.format.read_array(f, allow_pickle=False)
