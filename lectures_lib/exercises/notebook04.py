@@ -1,0 +1,106 @@
+"""Exercises of notebook 04: a classifier that always says 1, and one-hot targets."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from lectures_lib.encoding import one_hot
+from lectures_lib.exercises.checking import Function, Value
+
+
+@functools.cache
+def _test_labels() -> np.ndarray:
+    from lectures_lib.data import load_mnist
+
+    return load_mnist(progressbar=False)[2].labels
+
+
+def _ones_in_test_set() -> int:
+    return int(np.sum(_test_labels() == 1))
+
+
+always_one = Value(
+    id="04.always_one",
+    expected=_ones_in_test_set,
+    slips=(
+        (
+            lambda: _ones_in_test_set() / len(_test_labels()),
+            "that is the fraction; the question asks how many images (a count)",
+        ),
+        (
+            lambda: 100 * _ones_in_test_set() / len(_test_labels()),
+            "that is a percentage; the question asks how many images (a count)",
+        ),
+        (
+            lambda: len(_test_labels()) / 10,
+            "one in ten would be right if every digit were equally common, but they are not",
+        ),
+    ),
+    hints=(
+        "It is right exactly on the test images whose label is 1.",
+        "Section 2 counts how often each digit occurs in the test set.",
+    ),
+)
+
+
+def _cases(rng):
+    return [
+        (rng.integers(0, 10, 7),),
+        (rng.permutation(10),),
+        (np.array([3]),),
+        (rng.integers(0, 10, 25),),
+    ]
+
+
+def _one_row_with_all(labels):
+    row = np.zeros(10)
+    row[labels] = 1
+    return row
+
+
+one_hot_targets = Function(
+    id="04.one_hot_targets",
+    signature="one_hot_targets(labels)",
+    cases=_cases,
+    reference=one_hot,
+    against="lectures_lib.encoding.one_hot",
+    rtol=0,
+    atol=0,
+    slips=(
+        (
+            lambda labels: one_hot(labels).T,
+            "transposed: the targets have one row per label, shape (n, 10)",
+        ),
+        (
+            lambda labels: np.roll(one_hot(labels), -1, axis=1),
+            "the 1 is one column too far left: positions count from 0, so digit d has its 1 "
+            "in column d (digit 0 in the first column)",
+        ),
+        (
+            lambda labels: one_hot(labels)[0],
+            "that is the row of the first label only: the targets need a row for every label",
+        ),
+        (
+            _one_row_with_all,
+            "that is a single row of 10 with a 1 for every label: the targets need a row "
+            "per label, shape (n, 10)",
+        ),
+    ),
+    advice=lambda error: (
+        "A column 10 or more does not exist: digit d has its 1 in column d, columns 0 to 9."
+        if isinstance(error, IndexError)
+        else None
+    ),
+    hints=(
+        "Notebook 04, section 4 builds the target for one label. Here every label of the "
+        "array gets its own row.",
+        "Start from zeros of shape (len(labels), 10); row i needs a 1 in column labels[i].",
+        "A loop over the rows works. Without one: indexing with two arrays, "
+        "Y[rows, columns], reaches one entry per (row, column) pair. Which rows, and "
+        "which columns?",
+    ),
+)
+
+EXERCISES = (always_one, one_hot_targets)
