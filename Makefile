@@ -2,22 +2,26 @@
 #   make lab    set up (.venv, the package, MNIST) and open the series in JupyterLab
 #   make test   set up the same way and run the whole test suite
 # PYTHON picks the interpreter that creates .venv (3.10 or newer).
+# Without make (Windows): .venv's python -m lectures_lib lab|data|test|notebooks|present|slides
+# runs the same commands (lectures_lib/__main__.py; README.md, section Windows).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8888
 VOILA_PORT ?= 8866
-# Jupyter refuses to run as root (CI, containers) unless told to
-LAB_FLAGS := --ip=127.0.0.1 --port=$(PORT) $(if $(filter 0,$(shell id -u)),--allow-root)
+PRESENTER_KERNELS ?= 4
+PRESENTER_IDLE ?= 120
+SLIDE_LIBRARIES := presenter/node_modules/.package-lock.json
 
-.PHONY: lab test present slides data setup setup-test lint notebooks benchmark clean-notebooks help
+.PHONY: lab test present slides report data setup setup-test lint notebooks benchmark clean-notebooks help
 
 help:
 	@echo "make lab        set up and open notebooks/00_start_here.ipynb in JupyterLab"
 	@echo "make test       set up and run lint, unit tests and every notebook (nbval)"
 	@echo "make present    presenter view: the notebooks in Voila, code hidden (port 8866)"
-	@echo "make slides     execute the notebooks and build reveal.js decks in build/slides"
+	@echo "make slides     reveal.js decks of the notebooks in build/slides (work offline)"
+	@echo "make report     each notebook's run time and kernel peak memory (README's table)"
 	@echo "make notebooks  execute every notebook headless, as CI does (before a class)"
 	@echo "make benchmark  time one MNIST epoch against the per-example reference"
 
@@ -27,7 +31,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed-lab: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[extras]"
+	$(BIN)/python -m pip install --quiet -e ".[lab]"
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
@@ -38,24 +42,39 @@ setup: $(VENV)/.installed-lab
 setup-test: $(VENV)/.installed-test
 
 data: setup
-	$(BIN)/python -m lectures_lib.data
+	$(BIN)/python -m lectures_lib data
 
-lab: data
-	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/00_start_here.ipynb
+# MNIST first (if it cannot be had: why, and what to do), then JupyterLab anyway; its root
+# is the project, and it opens notebooks/00_start_here.ipynb on 127.0.0.1
+lab: setup
+	$(BIN)/python -m lectures_lib lab --port=$(PORT)
 
-# the presenter template (presenter/voila/templates/lecture) asks nothing of the internet
+# the presenter view (presenter/present.py): Voila on 127.0.0.1 with a token, pages that
+# paint at once and fill in, nothing asked of the internet; at most PRESENTER_KERNELS pages
+# at once, and a kernel whose page has gone is shut down (after PRESENTER_IDLE s at most)
 present: data
-	JUPYTER_PATH="$(CURDIR)/presenter" $(BIN)/voila --template=lecture --Voila.ip=127.0.0.1 --port=$(VOILA_PORT) notebooks
+	$(BIN)/python presenter/present.py --port=$(VOILA_PORT) --max-kernels=$(PRESENTER_KERNELS) --cull-idle=$(PRESENTER_IDLE) notebooks
 
-slides: setup-test data
-	$(BIN)/jupyter nbconvert --to slides --execute --output-dir build/slides notebooks/*.ipynb
-	@echo "open build/slides/00_start_here.slides.html in a browser"
+# reveal.js and MathJax for the decks, pinned in presenter/package-lock.json (npm ci)
+$(SLIDE_LIBRARIES): presenter/package.json presenter/package-lock.json
+	npm ci --prefix presenter --no-audit --no-fund
+	touch $@
+
+# decks from the notebooks' executed copies in build/executed/ (`make test` leaves them;
+# a notebook without one is executed first); they load everything from build/slides/lib
+slides: setup data $(SLIDE_LIBRARIES)
+	$(BIN)/python tools/build_slides.py
+
+# every notebook under nbval, then each one's run time and kernel peak memory as a table
+report: setup-test data
+	-$(BIN)/python -m pytest notebooks
+	$(BIN)/python tools/notebook_report.py
 
 lint: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: setup-test data lint
+test: setup-test data lint $(SLIDE_LIBRARIES)
 	$(BIN)/python -m pytest tests notebooks
 
 notebooks: setup-test data

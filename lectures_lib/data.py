@@ -2,21 +2,30 @@
 
 Derived in ``notebooks/00_start_here.ipynb`` and ``04_mnist_data_and_baselines.ipynb``.
 
-The files are fetched from public mirrors (tried in order), checked against their
-SHA-256 checksums and cached in ``data/`` of the project (or ``$LECTURES_DATA_DIR``,
-or the ``data_dir`` argument).  A mirror can be a base URL or a local folder; set it
-with ``$LECTURES_MNIST_MIRROR`` or the ``mirror`` argument.  Downloads go to a
-temporary file that is moved into the cache only once its checksum matches, so a
-failed, partial or corrupted download never stays in the cache.
+The files come from public mirrors, tried in order, or from a mirror of your own: a base
+URL or a folder holding the four ``.gz`` files, set with ``$LECTURES_MNIST_MIRROR`` or the
+``mirror`` argument.  Each file is written to a partial file beside the cache, its size
+and time bounded (the sizes are known), and moved into place only once its SHA-256
+matches, so a failed, slow, oversized or corrupted download never stays in the cache;
+partial files left by a download that was killed are removed on the next run.  The cache
+is ``data/`` of the project, ``$LECTURES_DATA_DIR``, or, for an installed copy of the
+package, the platform's cache folder (``pooch.os_cache``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
-import logging
+import hashlib
 import os
-import shutil
+import re
+import socket
 import struct
+import textwrap
+import time
+import urllib.parse
+import urllib.request
+import uuid
 from pathlib import Path
 from typing import NamedTuple
 
@@ -39,90 +48,315 @@ SHA256 = {
 }
 """SHA-256 of each original ``.gz`` file (the MD5s published with MNIST agree)."""
 
+SIZES = {
+    "train-images-idx3-ubyte.gz": 9_912_422,
+    "train-labels-idx1-ubyte.gz": 28_881,
+    "t10k-images-idx3-ubyte.gz": 1_648_877,
+    "t10k-labels-idx1-ubyte.gz": 4_542,
+}
+"""Size in bytes of each original ``.gz`` file; a mirror that sends more is cut off."""
+
+TIMEOUT = 15.0
+"""Seconds to wait for a mirror to connect, and for each next piece of a file."""
+
+GRACE = 30.0
+MIN_RATE = 20_000
+"""A file must arrive within ``GRACE + size / MIN_RATE`` seconds (20 kB/s: 9 min for the
+largest), or the next mirror is tried."""
+
+STALE_AFTER = 3600.0
+"""Seconds after which a partial file is removed even if its process may be alive."""
+
 N_TRAINING = 50_000
 """The lecture keeps the first 50,000 training images for training, the rest for validation."""
 
 
 class Dataset(NamedTuple):
-    """Images of shape (n, 784), float64 in [0, 1], and labels of shape (n,), integers 0-9."""
+    """Images (n, 784) as stored in the files, uint8 grey levels from 0 (white) to 255
+    (black ink), and labels (n,), int64 from 0 to 9.
+
+    A network reads each pixel as a number in [0, 1], x = level / 255.  The images stay
+    bytes in memory (55 MB for all of MNIST instead of 440 MB as float64) and are scaled
+    a mini-batch at a time, which gives exactly the same numbers as scaling them all.
+    """
 
     images: np.ndarray
     labels: np.ndarray
 
 
 class MNISTDownloadError(OSError):
-    """No mirror delivered a file with the right checksum."""
+    """No mirror delivered a file with the right size and checksum.
+
+    Its message is the advice; IPython shows just that, without a traceback.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        """What IPython and Jupyter show instead of a traceback: the message's lines."""
+        return f"{type(self).__name__}: {self}".splitlines()
 
 
 class MNISTFormatError(ValueError):
     """A file is not a valid MNIST IDX file (wrong magic number, truncated, corrupted)."""
 
 
+class _MirrorFailed(Exception):
+    """One mirror could not deliver one file; the reason is the message."""
+
+
+class _CacheFailed(Exception):
+    """The cache folder could not be written (full disk, no permission)."""
+
+
 def default_data_dir() -> Path:
-    """``$LECTURES_DATA_DIR`` if set, else ``data/`` of the project checkout."""
-    if os.environ.get(DATA_DIR_ENV):
-        return Path(os.environ[DATA_DIR_ENV]).expanduser()
+    """Where MNIST is cached: ``$LECTURES_DATA_DIR`` if set, else ``data/`` of the project
+    when the package runs from a checkout, else the platform's cache folder
+    (``~/.cache/lectures_lib`` on Linux, ``~/Library/Caches/lectures_lib`` on macOS,
+    ``%LOCALAPPDATA%\\lectures_lib\\lectures_lib\\Cache`` on Windows)."""
+    if os.environ.get(DATA_DIR_ENV, "").strip():
+        return Path(os.environ[DATA_DIR_ENV].strip()).expanduser()
     project = Path(__file__).resolve().parent.parent
-    if (project / "pyproject.toml").exists():
+    if (project / "pyproject.toml").is_file() and (project / "notebooks").is_dir():
         return project / "data"
-    return Path.home() / ".cache" / "lectures_lib"
+    import pooch
+
+    return Path(pooch.os_cache("lectures_lib"))
 
 
 def mirrors(mirror: str | os.PathLike | None = None) -> list[str]:
-    """The mirrors to try, in order: ``mirror``, else ``$LECTURES_MNIST_MIRROR``, else `MIRRORS`."""
-    chosen = mirror if mirror is not None else os.environ.get(MIRROR_ENV)
-    if chosen:
-        return [os.fspath(chosen)]
-    return list(MIRRORS)
+    """The mirrors to try, in order: ``mirror``, else ``$LECTURES_MNIST_MIRROR``, else `MIRRORS`.
+
+    A mirror is a base URL (``https://…/``) or a folder; ``~`` and ``file://`` URLs
+    name folders too.
+    """
+    chosen = os.fspath(mirror) if mirror is not None else os.environ.get(MIRROR_ENV, "")
+    chosen = chosen.strip()
+    if not chosen:
+        return list(MIRRORS)
+    if chosen.startswith("file:"):
+        return [urllib.request.url2pathname(urllib.parse.urlparse(chosen).path)]
+    if "://" in chosen:
+        return [chosen]
+    return [os.path.expanduser(chosen)]
 
 
-def _copy_local(source: str, output_file, pooch) -> None:
-    """A pooch downloader that copies from a local folder instead of the network."""
-    with open(source, "rb") as src:
-        if isinstance(output_file, str):
-            with open(output_file, "wb") as dst:
-                shutil.copyfileobj(src, dst)
-        else:
-            shutil.copyfileobj(src, output_file)
+def advice(data_dir=None) -> str:
+    """What to do when MNIST cannot be downloaded (said by the error, `make lab` and the CLI)."""
+    folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    return textwrap.fill(
+        f"To supply MNIST without a network, get the four files {', '.join(SHA256)} "
+        "(from your instructor, or from any computer with a network), then either copy "
+        f"them into {folder}, or point ${MIRROR_ENV} at the folder or web address that "
+        "holds them (for a running notebook: restart its kernel). "
+        "Notebooks 00-03 need no MNIST.",
+        width=88,
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+
+
+# --- one download -------------------------------------------------------------------------
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _progress(name: str, enabled: bool):
+    if not enabled:
+        return contextlib.nullcontext(None)
+    from tqdm.auto import tqdm
+
+    return tqdm(total=SIZES[name], unit="B", unit_scale=True, desc=name, leave=False)
+
+
+def _copy_checked(source, out, name: str, deadline: float | None, bar) -> None:
+    """Copy ``source`` (a file or an HTTP response) into ``out``: at most the file's size,
+    before ``deadline`` (a `time.monotonic` value), with the right SHA-256."""
+    expected, digest, received = SIZES[name], hashlib.sha256(), 0
+    read = getattr(source, "read1", source.read)
+    while block := read(1 << 16):
+        received += len(block)
+        if received > expected:
+            raise _MirrorFailed(f"sent more than the file's {expected:,} bytes; stopped")
+        if deadline is not None and time.monotonic() > deadline:
+            raise _MirrorFailed(
+                f"too slow: {received:,} of {expected:,} bytes in "
+                f"{GRACE + expected / MIN_RATE:.0f} s; gave up on it"
+            )
+        digest.update(block)
+        try:
+            out.write(block)
+        except OSError as error:
+            raise _CacheFailed(f"could not be written ({error.strerror or error})") from None
+        if bar is not None:
+            bar.update(len(block))
+    if received < expected:
+        raise _MirrorFailed(f"sent {received:,} of {expected:,} bytes; the transfer broke off")
+    if digest.hexdigest() != SHA256[name]:
+        raise _MirrorFailed("the file's SHA-256 does not match MNIST's; discarded")
+
+
+def _open_url(url: str):
+    import ssl
+
+    cafile = os.environ.get("SSL_CERT_FILE") or os.environ.get("REQUESTS_CA_BUNDLE")
+    if not cafile:
+        with contextlib.suppress(ImportError):
+            import certifi  # the certificates requests uses (Python on macOS may have none)
+
+            cafile = certifi.where()
+    context = ssl.create_default_context(cafile=cafile)
+    request = urllib.request.Request(url, headers={"User-Agent": "lectures_lib"})
+    return urllib.request.urlopen(request, timeout=TIMEOUT, context=context)  # noqa: S310
+
+
+def _download(source: str, out, name: str, progressbar: bool) -> None:
+    """Write the verified file ``name`` from ``source`` (a URL or a local path) into ``out``."""
+    expected = SIZES[name]
+    try:
+        if "://" not in source:
+            size = os.path.getsize(source)
+            if size != expected:
+                raise _MirrorFailed(f"holds {size:,} bytes; MNIST's file has {expected:,}")
+            with open(source, "rb") as f:
+                _copy_checked(f, out, name, None, None)
+            return
+        deadline = time.monotonic() + GRACE + expected / MIN_RATE
+        with _open_url(source) as response, _progress(name, progressbar) as bar:
+            announced = response.headers.get("Content-Length")
+            if announced is not None and announced.isdigit() and int(announced) != expected:
+                raise _MirrorFailed(
+                    f"announces {int(announced):,} bytes; MNIST's file has {expected:,}"
+                )
+            _copy_checked(response, out, name, deadline, bar)
+    except (OSError, ValueError) as error:  # URLError, timeouts, refused connections, bad URLs
+        reason = getattr(error, "reason", None) or error
+        if isinstance(reason, TimeoutError):
+            reason = f"no answer for {TIMEOUT:g} s"
+        raise _MirrorFailed(str(reason) or type(error).__name__) from None
+
+
+# --- partial files ------------------------------------------------------------------------
+
+_HOST = re.sub(r"[^A-Za-z0-9-]", "", socket.gethostname())[:40] or "host"
+_PARTIAL = re.compile(
+    r"^(?P<name>[a-z0-9-]+\.gz)\.(?P<host>[A-Za-z0-9-]+)-(?P<pid>\d+)-[0-9a-f]{8}\.part$"
+)
+_POOCH_PARTIAL = re.compile(r"^tmp[a-z0-9_]{8}$")  # left by versions that used pooch
+
+
+def _partial_path(target: Path) -> Path:
+    return target.with_name(f"{target.name}.{_HOST}-{os.getpid()}-{uuid.uuid4().hex[:8]}.part")
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether process ``pid`` of this machine runs (assumed so where that cannot be asked)."""
+    if os.name != "posix":
+        return True  # Windows: os.kill would end the process; rely on the partial's age
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists but belongs to someone else
+        return True
+    return True
+
+
+def remove_stale_partials(data_dir) -> list[Path]:
+    """Remove the partial files of downloads that were killed; return their paths.
+
+    A partial file is stale when the process that wrote it (on this machine) is gone, or
+    when it has not changed for `STALE_AFTER` seconds (a live download writes at least
+    every `TIMEOUT` seconds).
+    """
+    removed = []
+    try:
+        entries = list(os.scandir(data_dir))
+    except OSError:  # no cache folder yet
+        return removed
+    for entry in entries:
+        match = _PARTIAL.match(entry.name)
+        if match and match["name"] not in SHA256:
+            match = None
+        if not (match or _POOCH_PARTIAL.match(entry.name)) or not entry.is_file():
+            continue
+        try:
+            age = time.time() - entry.stat().st_mtime
+            dead = bool(match) and match["host"] == _HOST and not _process_alive(int(match["pid"]))
+            if dead or age > STALE_AFTER:
+                os.remove(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:  # removed meanwhile by another process, or not ours to remove
+            continue
+    return removed
+
+
+def _fetch_from(source: str, target: Path, name: str, progressbar: bool) -> None:
+    """Download ``name`` from ``source`` into a partial file, then move it to ``target``."""
+    partial = _partial_path(target)
+    try:
+        with open(partial, "xb") as out:  # created with the umask's permissions
+            _download(source, out, name, progressbar)
+        os.replace(partial, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(partial)
+
+
+# --- the cache ----------------------------------------------------------------------------
 
 
 def fetch(name: str, data_dir=None, mirror=None, progressbar: bool = True) -> Path:
     """Path of the verified file ``name`` in the cache, downloading it if needed.
 
-    Each mirror is tried in turn; a file whose SHA-256 does not match is discarded.
-    Raises `MNISTDownloadError` naming every mirror tried when none succeeds.
+    Each mirror is tried in turn, each within a bounded time and size; a file whose
+    SHA-256 does not match is discarded.  Raises `MNISTDownloadError` naming every mirror
+    tried, with what went wrong at each and what to do.
     """
-    import pooch
-
     if name not in SHA256:
         raise ValueError(f"unknown MNIST file {name!r}; expected one of {sorted(SHA256)}")
-    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
-    pooch.get_logger().setLevel(logging.WARNING)
+    data_dir = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
+    target = data_dir / name
+    remove_stale_partials(data_dir)
+    if target.is_file() and _sha256(target) == SHA256[name]:
+        return target
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise MNISTDownloadError(
+            f"cannot create the MNIST cache folder {data_dir} ({error.strerror or error}). "
+            f"Set ${DATA_DIR_ENV} to a folder you can write to."
+        ) from None
     failures = []
-    for base in mirrors(mirror):
+    candidates = mirrors(mirror)
+    for i, base in enumerate(candidates):
         is_url = "://" in base
         source = base.rstrip("/") + "/" + name if is_url else os.path.join(base, name)
-        if not is_url and not os.path.exists(source):
+        if not is_url and not os.path.isfile(source):
             failures.append(f"  {source}: no such file")
             continue
         try:
-            path = pooch.retrieve(
-                source,
-                known_hash=f"sha256:{SHA256[name]}",
-                fname=name,
-                path=data_dir,
-                downloader=None if is_url else _copy_local,
-                progressbar=progressbar and is_url,
-            )
-            return Path(path)
-        except Exception as error:  # noqa: BLE001 - every failure is reported below
-            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-            failures.append(f"  {source}: {reason}")
+            _fetch_from(source, target, name, progressbar and is_url)
+            return target
+        except _MirrorFailed as error:
+            failures.append(f"  {source}: {error}")
+        except _CacheFailed as error:
+            failures.append(f"  {target}: {error}")
+            break
+        except OSError as error:  # creating or renaming the partial file
+            failures.append(f"  {target}: could not be written ({error.strerror or error})")
+            break
+        if progressbar and i + 1 < len(candidates):
+            print(f"{failures[-1].strip()}; trying the next mirror.")
     raise MNISTDownloadError(
         f"could not get a verified copy of {name}. Tried:\n"
         + "\n".join(failures)
-        + f"\nCheck your network, or point ${MIRROR_ENV} (or the mirror argument) at a "
-        "base URL or a folder that holds the original MNIST .gz files."
+        + "\n"
+        + advice(data_dir)
     )
 
 
@@ -168,7 +402,7 @@ def _read_pair(images_file: Path, labels_file: Path) -> Dataset:
         )
     if labels.max() > 9:
         raise MNISTFormatError(f"{labels_file} holds a label above 9.")
-    flat = images.reshape(len(images), 784) / 255.0
+    flat = images.reshape(len(images), 784).copy()  # writable, and frees the file's bytes
     return Dataset(flat, labels.astype(np.int64))
 
 
@@ -176,8 +410,8 @@ def load_mnist(data_dir=None, mirror=None, progressbar: bool = True):
     """The lecture's three MNIST sets: ``(training, validation, test)``.
 
     training: the first 50,000 training images; validation: the last 10,000;
-    test: the 10,000 test images.  Each is a `Dataset` of images (n, 784), float64
-    in [0, 1], and labels (n,), int64 in 0-9.  Files are downloaded on first use.
+    test: the 10,000 test images.  Each is a `Dataset` of images (n, 784), uint8 grey
+    levels 0-255, and labels (n,), int64 in 0-9.  Files are downloaded on first use.
     """
     paths = {name: fetch(name, data_dir, mirror, progressbar) for name in SHA256}
     train = _read_pair(paths["train-images-idx3-ubyte.gz"], paths["train-labels-idx1-ubyte.gz"])
@@ -187,33 +421,22 @@ def load_mnist(data_dir=None, mirror=None, progressbar: bool = True):
     return training, validation, test
 
 
-def one_hot(labels, n_classes: int = 10) -> np.ndarray:
-    """One-hot targets: labels (n,) of integers in [0, n_classes) -> array (n, n_classes).
+def main(argv=None) -> int:
+    """``python -m lectures_lib.data``: download and verify MNIST into the cache.
 
-    ``one_hot([6])`` is ``[[0, 0, 0, 0, 0, 0, 1, 0, 0, 0]]``.
+    Prints what went wrong and what to do (no traceback) and returns 1 when it cannot.
     """
-    labels = np.asarray(labels)
-    if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
-        raise ValueError(
-            f"labels must be a 1-D array of integers, got shape {labels.shape} "
-            f"and dtype {labels.dtype}"
-        )
-    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
-        raise ValueError(
-            f"labels must lie in 0..{n_classes - 1}, got values from "
-            f"{labels.min()} to {labels.max()}"
-        )
-    return np.eye(n_classes)[labels]
-
-
-def main() -> None:
-    """``python -m lectures_lib.data``: download and verify MNIST into the cache."""
-    training, validation, test = load_mnist()
+    try:
+        training, validation, test = load_mnist()
+    except MNISTDownloadError as error:
+        print(f"MNIST could not be fetched: {error}")
+        return 1
     print(
-        f"MNIST ready in {default_data_dir()}: {len(training.images)} training, "
-        f"{len(validation.images)} validation, {len(test.images)} test images."
+        f"MNIST ready in {default_data_dir()}: {len(training.images):,} training, "
+        f"{len(validation.images):,} validation, {len(test.images):,} test images."
     )
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

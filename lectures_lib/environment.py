@@ -1,7 +1,8 @@
 """The first cell of every notebook: are Python and the libraries new enough?
 
-Each notebook starts with ``check_environment()``; it prints the versions found and,
-when one is too old or missing, raises an error that says what to install.
+Each notebook's generated setup cell ends with ``check_environment()``; it prints the
+versions found and where MNIST is cached and, when a library is too old or missing,
+raises an error that says what to install.
 """
 
 from __future__ import annotations
@@ -13,11 +14,19 @@ MINIMUM = {
     "numpy": "1.24",
     "scipy": "1.10",
     "matplotlib": "3.7",
-    "ipywidgets": "8.0",
+    "ipywidgets": "8.0.5",
+    "ipycanvas": "0.13",
+    "scikit-learn": "1.3",
+    "sympy": "1.12",
     "pooch": "1.7",
     "tqdm": "4.60",
+    "threadpoolctl": "3.5",
 }
-"""The oldest versions the notebooks are known to work with (as in pyproject.toml)."""
+"""The oldest versions the notebooks are tested with: pyproject.toml's dependencies (a test
+keeps the two equal; CI runs the notebooks with exactly these on Python 3.10)."""
+
+OPTIONAL = {"numba": "trains about twice as fast (pip install numba)"}
+"""Libraries the notebooks use when present."""
 
 PYTHON = (3, 10)
 
@@ -47,10 +56,10 @@ def problems(versions: dict, python=sys.version_info[:2]) -> list[str]:
     return found
 
 
-def installed_versions() -> dict:
-    """{package: version} for every package in `MINIMUM`; None where it is missing."""
+def installed_versions(names=None) -> dict:
+    """{package: version} for ``names`` (default: `MINIMUM`); None where it is missing."""
     versions = {}
-    for name in MINIMUM:
+    for name in MINIMUM if names is None else names:
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -59,13 +68,22 @@ def installed_versions() -> dict:
 
 
 def check_environment() -> None:
-    """Print Python's and the libraries' versions; raise RuntimeError saying what to fix."""
+    """Print Python's, the libraries' and lectures_lib's versions and the MNIST cache;
+    raise RuntimeError saying what to fix."""
+    from lectures_lib import __version__
+    from lectures_lib.data import default_data_dir
+
     versions = installed_versions()
     print(f"Python {sys.version.split()[0]}, " + ", ".join(f"{k} {v}" for k, v in versions.items()))
+    for name, gain in OPTIONAL.items():
+        have = installed_versions([name])[name]
+        print(f"{name} {have}" if have else f"{name} not installed (optional: {gain})")
+    print(f"lectures_lib {__version__}; MNIST is cached in {default_data_dir()}")
     found = problems(versions)
     if found:
         raise RuntimeError(
             "This environment cannot run the series:\n  - "
             + "\n  - ".join(found)
-            + "\nThe simplest fix: `make lab` from the project's folder (see README.md)."
+            + "\nThe simplest fix: `make lab` in the project's folder (on Windows: "
+            "README.md, section Windows)."
         )

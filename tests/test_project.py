@@ -1,9 +1,12 @@
 """The project keeps its promises: clean notebooks, one set of dependencies, a working lab."""
 
 import json
+import os
 import re
+import socket
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -18,30 +21,165 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+
 def _name(requirement: str) -> str:
     return re.split(r"[<>=!~\[ ;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
 
 
-def test_environment_yml_and_pyproject_need_the_same_packages():
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = {_name(r) for r in project["dependencies"]}
-    for extra in project["optional-dependencies"].values():
-        wanted |= {
-            _name(r)
-            for r in extra
-            if not r.startswith("lectures_lib") and "python_version" not in r
-        }
-    text = (ROOT / "environment.yml").read_text()
-    dependencies = text.split("dependencies:")[1].splitlines()
-    pins = [line for line in dependencies if re.match(r"^  - [a-z]", line) and "pip" not in line]
-    pip_pins = [line for line in dependencies if re.match(r"^      - [a-z]", line)]
-    conda = {_name(line.strip()[2:]) for line in pins + pip_pins}
-    assert conda - {"python"} == wanted
-    assert all(re.search(r"==\d+\.\d+\.\*", line) for line in pip_pins)
-    assert all(re.search(r"=\d+\.\d+$", line) for line in pins), (
-        "pin every package to a minor version"
-    )
+def _requirements(extras=None) -> list[str]:
+    """pyproject.toml's requirements: the dependencies and the extras (all, or ``extras``),
+    without the extras' references to lectures_lib itself."""
+    groups = PYPROJECT["optional-dependencies"]
+    listed = [*PYPROJECT["dependencies"]]
+    for name in groups if extras is None else extras:
+        listed += [r for r in groups[name] if not r.startswith("lectures_lib")]
+    return listed
+
+
+def _lower_bounds(requirements) -> dict[str, str]:
+    bounds = {}
+    for requirement in requirements:
+        match = re.search(r">=\s*([\w.]+)", requirement)
+        assert match, f"{requirement!r}: give every requirement a lower bound (>=)"
+        bounds[_name(requirement)] = match[1]
+    return bounds
+
+
+def _conda_pins(path: Path) -> dict[str, str]:
+    """{package: minor version} of a conda environment file (its pip section included)."""
+    pins = {}
+    for line in path.read_text().split("dependencies:")[1].splitlines():
+        if match := re.match(r"^\s+- ([a-z][\w.-]*)\s*=\s*(\d+\.\d+)$", line):
+            pins[_name(match[1])] = match[2]
+        elif match := re.match(r"^\s+- ([a-z][\w.-]*)==(\d+\.\d+)\.\*", line):
+            pins[_name(match[1])] = match[2]
+        elif re.match(r"^\s+- [a-z]", line) and line.strip() not in ("- pip", "- pip:"):
+            pytest.fail(f"{path.name}: {line.strip()!r} is not pinned to a minor version")
+    return pins
+
+
+def test_environment_yml_pins_what_pyproject_needs():
+    pins = _conda_pins(ROOT / "environment.yml")
+    wanted = {_name(r) for r in _requirements() if "python_version" not in r}
+    assert set(pins) - {"python"} == wanted
     assert "--editable ." in (ROOT / "environment.yml").read_text()
+
+
+def test_binder_builds_the_classroom_environment():
+    """binder/: the classroom environment (environment.yml without the test tools, same
+    pins); postBuild installs the package and fetches MNIST into the image."""
+    binder, classroom = (
+        _conda_pins(ROOT / "binder" / "environment.yml"),
+        _conda_pins(ROOT / "environment.yml"),
+    )
+    expected = {_name(r) for r in _requirements(["fast", "lab"])} | {"python"}
+    assert set(binder) == expected
+    assert {name: classroom[name] for name in binder} == binder
+    post_build = ROOT / "binder" / "postBuild"
+    assert os.access(post_build, os.X_OK) and post_build.read_text().startswith("#!")
+    commands = [line for line in post_build.read_text().splitlines() if line.startswith("python")]
+    assert commands == [
+        "python -m pip install --no-cache-dir --no-deps --editable .",
+        "python -m lectures_lib data",
+    ]
+
+
+def test_environment_yml_pins_are_the_versions_ci_installs():
+    """In CI (CI=true), every pin matches the installed version; elsewhere a mismatch only
+    skips (a laptop may have newer versions than CI tested)."""
+    if os.environ.get("LECTURES_CI_JOB") == "lowest":
+        pytest.skip("the lowest-version job checks the lower bounds instead")
+    wrong = []
+    for name, pin in _conda_pins(ROOT / "environment.yml").items():
+        if name == "python":
+            have = "{}.{}".format(*sys.version_info[:2])
+        else:
+            try:
+                have = metadata.version(name)
+            except metadata.PackageNotFoundError:
+                have = "not installed"
+        if have != pin and not have.startswith(pin + "."):
+            wrong.append(f"{name}: environment.yml pins {pin}, CI has {have}")
+    if wrong and os.environ.get("CI") != "true":
+        pytest.skip("this environment is not the one CI tests: " + "; ".join(wrong))
+    assert not wrong, "update environment.yml and binder/environment.yml:\n" + "\n".join(wrong)
+
+
+LOWEST = ROOT / ".ci" / "lowest-constraints.txt"
+
+
+def _constraints(caps: bool = False) -> dict[str, str]:
+    """{package: version} pinned with == in .ci/lowest-constraints.txt (or, with ``caps``,
+    {package: line} of the transitive caps)."""
+    pins = {}
+    for line in LOWEST.read_text().splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        if "==" in line and not caps:
+            name, version = line.split("==")
+            pins[_name(name)] = version.strip()
+        elif "==" not in line and caps:
+            pins[_name(line)] = line
+    return pins
+
+
+def test_lowest_constraints_are_pyprojects_lower_bounds():
+    """.ci/lowest-constraints.txt pins every requirement to exactly its lower bound (a bound
+    "1.24" is the release 1.24.0); it caps other packages only with a reason."""
+    bounds = _lower_bounds(_requirements())
+    constraints = _constraints()
+    assert set(constraints) == set(bounds)
+    for name, line in _constraints(caps=True).items():
+        assert name not in bounds and re.search(r"<[\d.]+\s+# \w", line), line
+    for name, bound in bounds.items():
+        assert constraints[name] in (bound, bound + ".0"), (name, bound, constraints[name])
+
+
+def test_the_lowest_job_runs_the_lowest_versions():
+    if os.environ.get("LECTURES_CI_JOB") != "lowest":
+        pytest.skip("only in the lowest-version job (.ci/lowest)")
+    assert sys.version_info[:2] == (3, 10) or os.environ.get("CI") != "true"
+    for name, version in _constraints().items():
+        try:
+            assert metadata.version(name) == version, name
+        except metadata.PackageNotFoundError:
+            assert name in {"ruff", "nbstripout", "playwright"}, f"{name} is not installed"
+
+
+def test_one_version_string():
+    import lectures_lib
+
+    assert PYPROJECT["dynamic"] == ["version"] and "version" not in PYPROJECT
+    assert metadata.version("lectures_lib") == lectures_lib.__version__
+    others = [p for p in ROOT.glob("*.yml") if lectures_lib.__version__ in p.read_text()]
+    assert others == []
+
+
+def test_check_environment_asks_for_pyprojects_lower_bounds():
+    from lectures_lib import environment
+
+    assert environment.MINIMUM == _lower_bounds(PYPROJECT["dependencies"])
+    assert PYPROJECT["requires-python"] == ">={}.{}".format(*environment.PYTHON)
+    assert set(environment.OPTIONAL) == {
+        _name(r) for r in PYPROJECT["optional-dependencies"]["fast"]
+    }
+
+
+def test_the_library_needs_no_jupyterlab():
+    """A `pip install` into Colab or a hub's kernel brings what the notebooks import only."""
+    runtime = {_name(r) for r in PYPROJECT["dependencies"]}
+    assert not runtime & {"jupyterlab", "notebook", "voila", "pytest", "nbval", "playwright"}
+    imported = set()
+    for path in NOTEBOOKS:
+        for cell in json.loads(path.read_text())["cells"]:
+            if cell["cell_type"] == "code":
+                source = "".join(cell["source"])
+                imported |= set(re.findall(r"^\s*(?:from|import) (\w+)", source, re.M))
+    distributions = {"sklearn": "scikit-learn", "lectures_lib": None, "google": None}
+    needed = {distributions.get(m, m) for m in imported if m not in sys.stdlib_module_names}
+    assert needed - {None} <= runtime
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -68,17 +206,25 @@ def test_navigation_and_slide_types_are_up_to_date():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_slide_decks_build(path):
-    """Each notebook becomes a reveal.js deck: one section per heading, no navigation."""
-    import nbformat
-    from nbconvert import SlidesExporter
+    """Each notebook becomes a reveal.js deck (tools/build_slides.py; here without outputs):
+    a section per heading, no navigation, no setup cell, nothing loaded from outside.
+    tests/test_decks.py walks the real decks in Chromium."""
+    import importlib.util
 
+    import nbformat
+
+    spec = importlib.util.spec_from_file_location("build_slides", ROOT / "tools/build_slides.py")
+    build_slides = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build_slides)
     nb = nbformat.read(path, as_version=4)
-    html, _ = SlidesExporter().from_notebook_node(nb)
+    html, _ = build_slides.exporter().from_notebook_node(build_slides.for_slides(nb))
     headings = sum(c.metadata["slideshow"]["slide_type"] == "slide" for c in nb.cells)
     assert headings >= 2
     assert html.count("<section") >= headings
     assert "Reveal.initialize" in html
     assert "[Contents]" not in html and "check_environment()" not in html
+    loaded = re.findall(r'<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)="([^"]+)"', html)
+    assert loaded and not [url for url in loaded if "://" in url], "a deck loads from outside"
 
 
 def test_start_here_links_every_notebook():
@@ -89,10 +235,31 @@ def test_start_here_links_every_notebook():
         assert path.stem in readme, f"README's table misses {path.name}"
 
 
-def test_every_notebook_starts_by_checking_the_environment():
-    for path in NOTEBOOKS:
-        cells = [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
-        assert "check_environment()" in "".join(cells[0]["source"]), path.name
+def _tidy_tool():
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import tidy_notebooks
+    finally:
+        sys.path.pop(0)
+    return tidy_notebooks
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_notebook_starts_with_the_setup_cell_and_launch_links(path):
+    """The first code cell is the generated setup cell (Colab install, then the environment
+    check); the first cell links this notebook in Colab and on Binder, for the repository
+    set in pyproject.toml."""
+    tidy = _tidy_tool()
+    repo = tidy.repository()
+    cells = json.loads(path.read_text())["cells"]
+    code = [c for c in cells if c["cell_type"] == "code"]
+    assert "".join(code[0]["source"]) == tidy.setup_source(repo), "run make clean-notebooks"
+    owner, name, branch = repo
+    top = "".join(cells[0]["source"])
+    colab = f"colab.research.google.com/github/{owner}/{name}/blob/{branch}/notebooks/{path.name}"
+    binder = f"mybinder.org/v2/gh/{owner}/{name}/{branch}?urlpath=lab/tree/notebooks/{path.name}"
+    assert f"[Open in Colab](https://{colab})" in top
+    assert f"[Launch Binder](https://{binder})" in top
 
 
 def test_readme_gives_the_commands_that_ci_runs():
@@ -102,25 +269,41 @@ def test_readme_gives_the_commands_that_ci_runs():
     assert re.search(r"^make test$", ci, re.M)
 
 
-def test_jupyterlab_serves_the_notebooks(tmp_path):
-    """Start JupyterLab as `make lab` does, headless, and ask its REST API for notebooks/."""
+def test_make_lab_serves_the_project_and_says_once_that_mnist_is_missing(tmp_path):
+    """`make lab` as it runs, headless, with no way to get MNIST (a mirror that refuses
+    connections, an empty cache): it says so once, with the advice and no traceback, and
+    opens JupyterLab anyway, with the project as its root and 00_start_here open."""
     from servers import free_port, make_command, running
+
+    from lectures_lib.data import advice
 
     port, token = free_port(), "test-token"
     command, env = make_command("lab", PORT=port)
-    assert command[0].endswith("jupyter") and command[1] == "lab" and not env, command
+    assert command[1:4] == ["-m", "lectures_lib", "lab"] and f"--port={port}" in command, command
     command += ["--no-browser", f"--IdentityProvider.token={token}"]
+    with socket.socket() as s:  # a port where nothing listens: connections are refused
+        s.bind(("127.0.0.1", 0))
+        refusing = f"http://127.0.0.1:{s.getsockname()[1]}/"
+    cache = tmp_path / "empty-cache"
+    env = {"LECTURES_MNIST_MIRROR": refusing, "LECTURES_DATA_DIR": str(cache)}
     base = f"http://127.0.0.1:{port}"
     headers = {"Authorization": f"token {token}"}
-    with running(command, f"{base}/api/status", tmp_path, headers):
-        # opened on notebooks/00_start_here.ipynb, the server's root is notebooks/
+    with running(command, f"{base}/api/status", tmp_path, headers, env=env):
         listing = requests.get(f"{base}/api/contents", headers=headers, timeout=10)
         names = {item["name"] for item in listing.json()["content"]}
-        assert {p.name for p in NOTEBOOKS} <= names
+        assert {"notebooks", "solutions", "README.md", "lectures_lib"} <= names
         notebook = requests.get(
-            f"{base}/api/contents/00_start_here.ipynb", headers=headers, timeout=10
+            f"{base}/api/contents/notebooks/00_start_here.ipynb", headers=headers, timeout=10
         ).json()
         assert notebook["type"] == "notebook" and notebook["content"]["cells"]
-        page = requests.get(f"{base}/lab/tree/00_start_here.ipynb", headers=headers, timeout=10)
+        page = requests.get(
+            f"{base}/lab/tree/notebooks/00_start_here.ipynb", headers=headers, timeout=10
+        )
         assert page.ok and "JupyterLab" in page.text
         assert requests.get(f"{base}/api/contents", timeout=10).status_code == 403
+        [opened] = (tmp_path / "runtime").glob("jpserver-file-to-run-*-open.html")
+        assert f"{base}/lab/tree/notebooks/00_start_here.ipynb" in opened.read_text()
+    log = (tmp_path / "server.log").read_text()
+    assert log.count("MNIST could not be fetched") == 1 and advice(cache) in log
+    assert "Traceback" not in log and "token" in log
+    assert not cache.exists() or not any(cache.iterdir())

@@ -1,0 +1,177 @@
+"""``python -m lectures_lib COMMAND``: the Makefile's commands without ``make`` (Windows).
+
+    python -m lectures_lib lab        # MNIST (advice if it cannot be had), then JupyterLab
+    python -m lectures_lib data       # download and verify MNIST
+    python -m lectures_lib test       # lint, unit tests and every notebook (as CI does)
+    python -m lectures_lib notebooks  # every notebook under nbval, in fresh kernels
+    python -m lectures_lib present    # the presenter view (Voila)
+    python -m lectures_lib slides     # slide decks in build/slides/
+
+Run it with the Python of the environment that has lectures_lib installed (``.venv``: on
+Windows ``.venv\\Scripts\\python``, elsewhere ``.venv/bin/python``). Words after the
+command go to the program it starts (``lab --port=8890``, ``test -k data``);
+``--dry-run`` prints the commands instead. ``make lab`` and friends call this.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+START = "notebooks/00_start_here.ipynb"
+PORT, VOILA_PORT = 8888, 8866
+
+
+def project() -> Path:
+    """The project's folder: this checkout, or the current folder if it holds the notebooks."""
+    for folder in (ROOT, Path.cwd()):
+        if (folder / START).is_file():
+            return folder
+    raise SystemExit(
+        f"No {START} here or beside lectures_lib: run this in the project's folder "
+        "(the one with notebooks/ and pyproject.toml)."
+    )
+
+
+def _python(*args: str) -> list[str]:
+    return [sys.executable, *args]
+
+
+def _as_root() -> list[str]:
+    """Jupyter refuses to run as root (CI, containers) unless told to."""
+    return ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+
+
+def _given(args: list[str], option: str) -> bool:
+    return any(a == option or a.startswith(option + "=") for a in args)
+
+
+def lab_command(args: list[str]) -> list[str]:
+    """JupyterLab on 127.0.0.1 with the project as its root, opening 00_start_here."""
+    command = _python("-m", "jupyterlab")
+    if not _given(args, "--ip"):
+        command.append("--ip=127.0.0.1")
+    if not _given(args, "--port"):
+        command.append(f"--port={PORT}")
+    command += [*_as_root(), f"--ServerApp.root_dir={project()}", *args, START]
+    return command
+
+
+def present_command(args: list[str]) -> list[str]:
+    """The presenter view, as `make present` starts it (presenter/present.py: Voila with a
+    token, on 127.0.0.1, asking nothing of the internet)."""
+    defaults = {"--port": VOILA_PORT, "--max-kernels": 4, "--cull-idle": 120}
+    options = [f"{k}={v}" for k, v in defaults.items() if not _given(args, k)]
+    return _python("presenter/present.py", *options, *args, "notebooks")
+
+
+def slides_commands(args: list[str]) -> list[list[str]]:
+    """`make slides`: reveal.js and MathJax once (npm ci, pinned in presenter/), then the decks."""
+    commands = []
+    if not (project() / "presenter" / "node_modules" / ".package-lock.json").is_file():
+        npm = shutil.which("npm")
+        if npm is None:
+            raise SystemExit("The slides need Node.js's npm once, to fetch reveal.js and MathJax.")
+        commands.append([npm, "ci", "--prefix", "presenter", "--no-audit", "--no-fund"])
+    return [*commands, _python("tools/build_slides.py", *args)]
+
+
+def test_commands(name: str, args: list[str]) -> list[list[str]]:
+    """`test`: lint, then the unit tests and the notebooks; `notebooks`: the notebooks.
+    Words after the command replace what pytest runs (and skip the lint)."""
+    lint = [_python("-m", "ruff", "check", "."), _python("-m", "ruff", "format", "--check", ".")]
+    default = ["tests", "notebooks"] if name == "test" else ["notebooks"]
+    return [
+        *(lint if name == "test" and not args else []),
+        _python("-m", "pytest", *(args or default)),
+    ]
+
+
+def fetch_mnist(*, required: bool) -> bool:
+    """Download and verify MNIST; on failure say once why and what to do."""
+    from lectures_lib.data import MNISTDownloadError, load_mnist
+
+    try:
+        load_mnist()
+    except MNISTDownloadError as error:
+        print(f"MNIST could not be fetched: {error}\n", flush=True)
+        if required:
+            raise SystemExit(1) from None
+        print("Opening JupyterLab anyway: notebooks 00-03 need no MNIST.\n", flush=True)
+        return False
+    return True
+
+
+def run(command: list[str], env: dict | None = None, dry_run: bool = False) -> int:
+    """Run ``command`` in the project's folder and return its exit code. Ctrl-C reaches it
+    too (a Jupyter server then asks whether to stop); this waits until it has ended."""
+    if dry_run:
+        setting = " ".join(f"{k}={shlex.quote(v)}" for k, v in (env or {}).items())
+        print(f"{setting} {shlex.join(command)}".strip())
+        return 0
+    with subprocess.Popen(command, cwd=project(), env={**os.environ, **(env or {})}) as child:
+        while True:
+            try:
+                return child.wait()
+            except KeyboardInterrupt:
+                continue
+
+
+def needs(module: str, extra: str) -> None:
+    """Stop with the install command if ``module`` is missing."""
+    if importlib.util.find_spec(module) is None:
+        raise SystemExit(f'{module} is missing: pip install -e ".[{extra}]" (README.md)')
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    dry_run = "--dry-run" in argv
+    argv = [a for a in argv if a != "--dry-run"]
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(__doc__)
+        return 0
+    name, args = argv[0], argv[1:]
+    if name == "data":
+        from lectures_lib.data import main as data_main
+
+        return 0 if dry_run else data_main()
+    if name == "lab":
+        needs("jupyterlab", "lab")
+        if not dry_run:
+            fetch_mnist(required=False)
+            print("JupyterLab prints its address with the token below (open it if no browser "
+                  "window opens); `jupyter server list` shows it again.\n", flush=True)  # fmt: skip
+        return run(lab_command(args), dry_run=dry_run)
+    if name in ("test", "notebooks"):
+        needs("pytest", "test")
+        if not dry_run:
+            fetch_mnist(required=True)
+        for command in test_commands(name, args):
+            if code := run(command, dry_run=dry_run):
+                return code
+        return 0
+    if name == "present":
+        needs("voila", "lab")
+        if not dry_run:
+            fetch_mnist(required=True)
+        return run(present_command(args), dry_run=dry_run)
+    if name == "slides":
+        if not dry_run:
+            fetch_mnist(required=True)
+        for command in slides_commands(args):
+            if code := run(command, dry_run=dry_run):
+                return code
+        return 0
+    print(f"unknown command {name!r}: one of lab, data, test, notebooks, present, slides\n")
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
