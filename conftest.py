@@ -1,15 +1,77 @@
-"""Project-wide pytest hooks: a notebook cell that writes to stderr fails its test.
+"""Project-wide pytest hooks.
 
-nbval (run with --nbval-lax) fails a cell that raises; this hook also fails a cell that
-printed a warning, so that notebooks stay free of warnings, as students see them.
+- A notebook cell that writes to stderr fails its test. nbval (run with --nbval-lax) fails a
+  cell that raises; this hook also fails a cell that printed a warning, so that notebooks
+  stay free of warnings, as students see them.
+- Each notebook that nbval runs is measured: its run time (from starting its kernel to the
+  end of its last cell) and its kernel's peak memory (VmHWM, the kernel process's largest
+  resident size, read just before nbval shuts the kernel down). The terminal summary lists
+  them against the budget (30 s, 400 MB), and build/notebook_report.json keeps them for
+  `make report` (tools/notebook_report.py), which prints the README's run-time table.
+- A notebook whose every cell passed is written, with the outputs nbval computed, to
+  build/executed/: the slide decks are made from these (tools/build_slides.py), so neither
+  `make test` nor `make slides` runs a notebook twice.
+- Tests marked ``after_notebooks`` (the deck tests) run after the notebooks, to find those
+  executed copies fresh.
 """
 
+from __future__ import annotations
+
+import copy
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
 import pytest
+
+ROOT = Path(__file__).resolve().parent
+BUILD = ROOT / "build"
+EXECUTED = BUILD / "executed"
+REPORT = BUILD / "notebook_report.json"
+BUDGET_SECONDS, BUDGET_MB = 30, 400
+
+_runs: dict = {}  # nbval's notebook collector -> what was measured of it
+
+
+def _is_notebook_cell(item) -> bool:
+    return type(item).__name__ == "IPyNbCell"  # nbval's item: one code cell
+
+
+def _run_of(item) -> dict:
+    return _runs.setdefault(
+        item.parent, {"start": time.perf_counter(), "outputs": {}, "failed": False}
+    )
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "after_notebooks: run after the notebooks (uses their executed copies)"
+    )
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Move the tests marked ``after_notebooks`` to the end, in their order."""
+    items[:] = [i for i in items if not i.get_closest_marker("after_notebooks")] + [
+        i for i in items if i.get_closest_marker("after_notebooks")
+    ]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    if _is_notebook_cell(item):
+        _run_of(item)  # the clock starts before the first cell's setup starts the kernel
+    return (yield)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
-    result = yield
+    try:
+        result = yield
+    finally:
+        if _is_notebook_cell(item):
+            _run_of(item)["outputs"][item.cell_num] = list(item.test_outputs or [])
     outputs = getattr(item, "test_outputs", None) or []
     stderr = [out.get("text", "") for out in outputs if out.get("name") == "stderr"]
     if stderr:
@@ -23,4 +85,121 @@ def pytest_runtest_makereport(item, call):
     report = yield
     if report.when == "call":
         item.rep_call = report
+    if report.failed and _is_notebook_cell(item):
+        _run_of(item)["failed"] = True
     return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    last_cell = _is_notebook_cell(item) and (nextitem is None or nextitem.parent is not item.parent)
+    if last_cell:  # nbval stops the kernel in this teardown: read its peak memory first
+        _run_of(item)["peak_mb"] = _kernel_peak_mb(item.parent)
+    result = yield
+    if last_cell:
+        run = _run_of(item)
+        run["seconds"] = time.perf_counter() - run["start"]
+        _keep_executed_copy(item.parent, run)
+    return result
+
+
+def _kernel_peak_mb(notebook) -> float | None:
+    """The kernel process's peak resident memory (VmHWM) in MB, or None where unknown."""
+    try:
+        pid = notebook.kernel.km.provisioner.pid
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except (AttributeError, OSError, ValueError):
+        pass
+    return None
+
+
+def _keep_executed_copy(notebook, run) -> None:
+    """Write build/executed/<name>.ipynb with nbval's outputs, if every cell passed."""
+    import nbformat
+
+    path = EXECUTED / Path(str(notebook.fspath)).name
+    code_cells = sum(cell.cell_type == "code" for cell in notebook.nb.cells)
+    if run["failed"] or len(run["outputs"]) != code_cells:
+        path.unlink(missing_ok=True)  # never a copy that does not match the notebook
+        return
+    nb = copy.deepcopy(notebook.nb)
+    code_cells = [cell for cell in nb.cells if cell.cell_type == "code"]
+    for number, cell in enumerate(code_cells):
+        cell.outputs = [_output(out) for out in run["outputs"][number]]
+        cell.execution_count = number + 1
+    _write_atomically(path, nbformat.writes(nb))
+
+
+def _output(out):
+    """nbval's record of an output as an nbformat output."""
+    import nbformat
+
+    out = dict(out)
+    if out.get("output_type") == "stream":
+        return nbformat.v4.new_output("stream", name=out["name"], text=out["text"])
+    if out.get("output_type") == "error":
+        return nbformat.v4.new_output(
+            "error", ename=out["ename"], evalue=out["evalue"], traceback=out["traceback"]
+        )
+    kind = out.get("output_type", "display_data")
+    fields = {"data": out.get("data", {}), "metadata": out.get("metadata", {})}
+    if kind == "execute_result":
+        fields["execution_count"] = out.get("execution_count")
+    return nbformat.v4.new_output(kind, **fields)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())  # as any new file (mkstemp makes it 0600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _measured() -> dict:
+    return {
+        Path(str(notebook.fspath)).stem: {
+            "seconds": round(run["seconds"], 1),
+            "peak_mb": None if run.get("peak_mb") is None else round(run["peak_mb"]),
+            "passed": not run["failed"],
+            "measured": time.strftime("%Y-%m-%d %H:%M"),
+        }
+        for notebook, run in _runs.items()
+        if "seconds" in run
+    }
+
+
+def pytest_terminal_summary(terminalreporter):
+    measured = _measured()
+    if not measured:
+        return
+    report = json.loads(REPORT.read_text()) if REPORT.exists() else {}
+    report.update(measured)
+    _write_atomically(REPORT, json.dumps(dict(sorted(report.items())), indent=1) + "\n")
+    write = terminalreporter.write_line
+    terminalreporter.section(
+        f"notebooks: run time and kernel peak memory (budget {BUDGET_SECONDS} s, {BUDGET_MB} MB)"
+    )
+    for name, row in measured.items():
+        mb = "?" if row["peak_mb"] is None else f"{row['peak_mb']:4d} MB"
+        over = [
+            f"over {BUDGET_SECONDS} s" * (row["seconds"] > BUDGET_SECONDS),
+            f"over {BUDGET_MB} MB" * (row["peak_mb"] is not None and row["peak_mb"] > BUDGET_MB),
+            "FAILED" * (not row["passed"]),
+        ]
+        write(f"{name:40s} {row['seconds']:6.1f} s  {mb}  {'  '.join(o for o in over if o)}")
+    write(f"(kept in {REPORT.relative_to(ROOT)}; `make report` prints the README's table)")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

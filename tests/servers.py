@@ -1,4 +1,6 @@
-"""Start a Jupyter server (JupyterLab or Voila) on 127.0.0.1 for a test, and always stop it."""
+"""Start a Jupyter server (JupyterLab or Voila) on 127.0.0.1 for a test, and always stop it;
+and a "tarpit", a loopback server that accepts connections and never answers (a lecture
+hall's network that hangs instead of refusing)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -90,3 +93,34 @@ def running(
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
                 server.wait()
+
+
+@contextlib.contextmanager
+def tarpit(limit: int = 256):
+    """A server on 127.0.0.1 that accepts up to ``limit`` connections and never says a word,
+    until the block ends; yields its port. A browser told to use it as its proxy sees every
+    request to the outside hang, as on a network that drops packets."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    held, stop = [], threading.Event()
+
+    def hold():
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except (TimeoutError, OSError):
+                continue
+            if len(held) < limit:
+                held.append(connection)
+            else:
+                connection.close()
+
+    thread = threading.Thread(target=hold, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        for connection in [*held, listener]:
+            connection.close()

@@ -1,8 +1,8 @@
-"""The sliders in a real browser: JupyterLab and Voila, driven by Playwright in headless Chromium.
+"""The sliders and the drawing pad in a real browser: JupyterLab, driven by Playwright in
+headless Chromium (tests/browsers.py; the presenter view's tests are in test_presenter.py).
 
 nbval proves that cells run; this proves that a student who drags the η slider sees the
-figure change. It needs Debian's chromium (/usr/bin/chromium) and the playwright package;
-without them it skips on a laptop and fails in CI (CI=true).
+figure change, and that a digit drawn with the mouse is read.
 """
 
 from __future__ import annotations
@@ -12,80 +12,45 @@ import shutil
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
-from servers import free_port, make_command, running
+from browsers import (
+    chromium,
+    eta_explorer,
+    figure_src,
+    move_eta_and_check,
+    new_page,
+    slider_section,
+)
+from browsers import wait_for_new_image as _wait_for_new_image
+from servers import free_port, running
 
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
-except ImportError:  # the tests skip (or fail in CI) below
+except ImportError:  # the tests skip (or fail in CI) in browsers.chromium
     PlaywrightTimeout = TimeoutError
 
-CHROMIUM = os.environ.get("LECTURES_CHROMIUM", "/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "browser-test-token"
-# Chromium's background traffic off, and every host name but the servers' own unresolvable:
-# a request to the outside fails at once instead of hanging on a network that drops packets
-# (where it would stall the page: a style sheet in <head> holds up the scripts after it).
-FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-    "--disable-quic", "--disable-component-update", "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]  # fmt: skip
-
-
-def _missing() -> str | None:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "pip install playwright (never `playwright install`: it uses Debian's chromium)"
-    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
-        return "sudo apt-get install chromium (or set LECTURES_CHROMIUM to a Chromium binary)"
-    return None
 
 
 @pytest.fixture(scope="module")
 def browser():
-    missing = _missing()
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the browser tests need a browser in CI: {missing}")
-        pytest.skip(f"no headless browser here: {missing}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield chromium
-        chromium.close()
+    with chromium("unresolvable") as browser:
+        yield browser
 
 
 @pytest.fixture
 def page(browser):
-    """A fresh page that records JavaScript errors in ``page.js_errors`` and what it asked of
-    hosts other than the test's servers in ``page.outside_requests``."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.js_errors = []
-    page.outside_requests = []
-    page.on("pageerror", lambda error: page.js_errors.append(str(error)))
-    page.on("console", lambda msg: _record_console_error(page, msg))
-    page.on("request", lambda request: _record_outside_request(page, request.url))
+    page = new_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
 def _copy_of_notebooks(tmp: Path) -> Path:
     served = tmp / "notebooks"
-    shutil.copytree(Path(__file__).resolve().parents[1] / "notebooks", served)
+    shutil.copytree(ROOT / "notebooks", served)
     return served
-
-
-def _record_console_error(page, msg) -> None:
-    if msg.type == "error":
-        page.js_errors.append(f"{msg.text} ({msg.location.get('url', '')})")
-
-
-def _record_outside_request(page, url: str) -> None:
-    if not url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
-        page.outside_requests.append(url)
 
 
 def _bin(name: str) -> str:
@@ -94,9 +59,14 @@ def _bin(name: str) -> str:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """JupyterLab on 127.0.0.1 with a token, serving notebooks/; stopped by its process id."""
+    """JupyterLab on 127.0.0.1 with a token, serving a copy of notebooks/ (and the slider
+    section of 06 as its own notebook); stopped by its process id."""
     tmp = tmp_path_factory.mktemp("lab")
     served = _copy_of_notebooks(tmp)  # JupyterLab autosaves: never into the repository
+    nbformat.write(
+        slider_section(served / "06_learning_rate.ipynb"),
+        served / "06_slider_section.ipynb",
+    )
     # render every cell (no virtual scrolling, so the slider stays where it was found)
     # and ask no questions about news
     settings = tmp / "settings" / "@jupyterlab"
@@ -120,64 +90,6 @@ def lab(tmp_path_factory):
     base = f"http://127.0.0.1:{port}"
     with running(command, f"{base}/api/status?token={TOKEN}", tmp):
         yield base
-
-
-def slider(page, scope, label: str):
-    """The ipywidgets slider in ``scope`` whose description is ``label``."""
-    label_locator = page.locator(".widget-label", has_text=label)
-    return scope.locator(".widget-slider").filter(has=label_locator).first
-
-
-def figure_src(page, scope) -> str:
-    return scope.locator(
-        ".jupyter-widgets-output-area img, .widget-output img"
-    ).first.get_attribute("src")
-
-
-def drag(page, handle, dx: float) -> None:
-    box = handle.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(x + dx, y, steps=10)
-    page.mouse.up()
-
-
-def move_eta_and_check(page, container) -> None:
-    """Drag the η slider, then type a value into its readout; the figure must redraw each time."""
-    eta = slider(page, container, "η")
-    eta.scroll_into_view_if_needed()
-    readout = eta.locator(".widget-readout")
-    before_value, before_image = readout.inner_text(), figure_src(page, container)
-    assert before_image and before_image.startswith("data:image/png")
-
-    drag(page, eta.locator(".noUi-handle"), -60)
-    page.wait_for_function(
-        "([el, old]) => el.textContent.trim() !== old", arg=[readout.element_handle(), before_value]
-    )
-    dragged_value = readout.inner_text()
-    _wait_for_new_image(page, container, before_image)
-    dragged_image = figure_src(page, container)
-
-    readout.click()
-    page.keyboard.press("Control+A")
-    page.keyboard.type("0.3")
-    page.keyboard.press("Enter")
-    _wait_for_new_image(page, container, dragged_image)
-    assert float(dragged_value) < float(before_value)
-    assert float(readout.inner_text()) == 0.3
-
-
-def _wait_for_new_image(page, container, old: str, timeout: float = 60_000) -> None:
-    """Wait until the container shows an image other than ``old`` (redrawn, not just kept)."""
-    page.wait_for_function(
-        """([box, old]) => {
-            const img = box.querySelector(".jupyter-widgets-output-area img, .widget-output img");
-            return img !== null && img.getAttribute("src") !== old;
-        }""",
-        arg=[container.element_handle(), old],
-        timeout=timeout,
-    )
 
 
 def run_all_cells(page, base: str, notebook: str, timeout: float, ready=".widget-slider") -> None:
@@ -224,50 +136,36 @@ def _screenshot_on_failure(request, tmp_path):
         print(f"screenshot of the failing page: {path}")
 
 
+def test_slider_section_is_the_notebooks_own():
+    """06's slider section holds the notebook's own setup, imports and slider cells."""
+    path = ROOT / "notebooks" / "06_learning_rate.ipynb"
+    whole = nbformat.read(path, as_version=4)
+    section = slider_section(path)
+    sources = [c.source for c in whole.cells]
+    assert all(cell.source in sources for cell in section.cells)
+    code = [c.source for c in section.cells if c.cell_type == "code"]
+    assert "check_environment()" in code[0] and "load_mnist" in code[1]
+    assert "explorer(" in code[-1]
+    assert len(code) < sum(c.cell_type == "code" for c in whole.cells)
+
+
 @pytest.mark.parametrize(
     "notebook, timeout",
-    [("01_gradient_descent_2d.ipynb", 120_000), ("06_learning_rate_and_debugging.ipynb", 240_000)],
+    [
+        ("01_gradient_descent_2d.ipynb", 240_000),  # the whole notebook, as a student runs it
+        ("06_slider_section.ipynb", 240_000),  # 06's slider, without the training before it
+    ],
 )
 def test_eta_slider_redraws_in_jupyterlab(page, lab, notebook, timeout):
     run_all_cells(page, lab, notebook, timeout)
-    explorer = page.locator(".widget-vbox").filter(has=slider(page, page, "η")).last
-    move_eta_and_check(page, explorer)
+    move_eta_and_check(page, eta_explorer(page))
     assert page.js_errors == []
     assert page.outside_requests == [], "JupyterLab asked the internet for these"
 
 
-def presenter_command(port: int, notebooks: Path) -> tuple[list[str], dict]:
-    """The command and environment of `make present`, serving a copy of the notebooks."""
-    words, env = make_command("present", VOILA_PORT=port)
-    assert words[0].endswith("voila") and words[-1] == "notebooks", words
-    words[-1] = str(notebooks)
-    return words + ["--no-browser", f"--token={TOKEN}"], env
-
-
-def test_eta_slider_redraws_in_voila(page, tmp_path):
-    """The presenter view, started as `make present` starts it: code hidden, sliders and
-    figures only, and nothing asked of the internet."""
-    port = free_port()
-    command, env = presenter_command(port, _copy_of_notebooks(tmp_path))
-    base = f"http://127.0.0.1:{port}"
-    with running(command, f"{base}/?token={TOKEN}", tmp_path, env=env):
-        page.goto(
-            f"{base}/voila/render/01_gradient_descent_2d.ipynb?token={TOKEN}",
-            timeout=120_000,  # Voila runs the whole notebook before the page is complete
-        )
-        page.wait_for_selector(".widget-slider", timeout=120_000)
-        page.wait_for_selector("mjx-container", timeout=30_000)  # formulas typeset, offline
-        assert page.outside_requests == [], "the presenter page asks the internet for these"
-        assert page.locator(".jp-CodeCell .jp-InputArea").count() == 0, "code is shown"
-        assert "def gradient_descent" not in page.content()
-        explorer = page.locator(".widget-vbox").filter(has=slider(page, page, "η")).last
-        move_eta_and_check(page, explorer)
-        assert page.js_errors == []
-
-
 def test_drawing_a_digit_on_the_canvas(page, lab):
     """Notebook 09: draw a "1" with the mouse on the real canvas; the network reads it."""
-    run_all_cells(page, lab, "09_draw_your_own_digit.ipynb", 180_000, ready=".widget-hbox canvas")
+    run_all_cells(page, lab, "11_draw_your_own_digit.ipynb", 180_000, ready=".widget-hbox canvas")
     pad = page.locator(".widget-hbox").filter(has=page.locator("canvas")).first
     pad.scroll_into_view_if_needed()
     label = pad.locator(".widget-html")

@@ -1,0 +1,195 @@
+"""The presenter view: the notebooks in Voila, code hidden, for a lecture hall (`make present`).
+
+    python presenter/present.py notebooks              # http://127.0.0.1:8866, a browser opens
+    python presenter/present.py --port=8870 --no-browser notebooks
+
+Voila, set up for a projector on a hall's unreliable network, shared with whoever else is
+logged in to the machine:
+
+- Pages appear at once and fill in: the markdown and the page's frame are sent before any
+  cell runs, then each cell's output appears as the kernel computes it (Voila's progressive
+  rendering), so the first screen shows in seconds even where the notebook needs a minute.
+  Every cell still runs, every check in it still asserts.
+- Nothing is asked of the internet: the template in voila/templates/lecture (beside this
+  file) drops the CDN style sheets of Voila's own pages.
+- A cell tagged "presenter-hide" runs but shows nothing (the setup cell, long epoch logs,
+  the static twin of a figure that a slider redraws below it).
+- Only the presenter gets in: a token, printed in a ready URL as JupyterLab prints its own;
+  a request naming a host other than this machine's loopback (DNS rebinding) or sent from
+  another site's page is refused, so a web page in the presenter's browser cannot start
+  kernels.
+- Kernels do not pile up: a page that is closed or left shuts its kernel down at once; a
+  kernel whose page went without saying so (a crash, a lost network) is culled after it
+  has been idle and disconnected for `--cull-idle` seconds; and at most `--max-kernels`
+  pages run at once (the next one is told to close one first).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import sys
+import tempfile
+import threading
+import webbrowser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+HERE = Path(__file__).resolve().parent
+# Voila finds the "lecture" template (and nbconvert the deck template) on the Jupyter path
+os.environ["JUPYTER_PATH"] = os.pathsep.join(
+    p for p in (str(HERE), os.environ.get("JUPYTER_PATH", "")) if p
+)
+
+from jupyter_server.services.kernels.kernelmanager import (  # noqa: E402
+    AsyncMappingKernelManager,
+)
+from tornado import web  # noqa: E402
+from tornado.ioloop import IOLoop  # noqa: E402
+from traitlets import Integer, default  # noqa: E402
+from voila.app import Voila  # noqa: E402
+
+LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
+
+
+class BoundedKernelManager(AsyncMappingKernelManager):
+    """Kernels for the presenter's pages, at most ``max_kernels`` at once."""
+
+    max_kernels = Integer(4, config=True, help="How many pages (kernels) may run at once.")
+
+    _starting = 0  # kernels being started: counted, so that two requests cannot both pass
+
+    async def start_kernel(self, **kwargs):
+        if len(self.list_kernel_ids()) + self._starting >= self.max_kernels:
+            raise web.HTTPError(
+                503,
+                "%d presenter pages are running, the most allowed (--max-kernels).",
+                self.max_kernels,
+                reason=(
+                    f"{self.max_kernels} pages are running already: close one of them "
+                    "(its kernel stops), then reload this page"
+                ),
+            )
+        self._starting += 1
+        try:
+            return await super().start_kernel(**kwargs)
+        finally:
+            self._starting -= 1
+
+
+def refusal(request) -> str | None:
+    """Why a request is refused, or None: it must name this machine's loopback as its host
+    and come from one of this server's own pages (or be typed, or carry the token)."""
+    host = request.host.lower()
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    if name not in LOOPBACK:
+        return f"this server answers only to 127.0.0.1 or localhost, not to {host!r}"
+    origin = request.headers.get("Origin")
+    if origin is not None and urlsplit(origin).netloc.lower() != host:
+        return f"requests from pages of {origin!r} are refused"
+    site = request.headers.get("Sec-Fetch-Site", "none")
+    if site in ("cross-site", "same-site") and "token" not in request.query_arguments:
+        return "a page of another site cannot open the presenter view: open its URL yourself"
+    return None
+
+
+def guarded(handler_class):
+    """The handler class, refusing (403) what `refusal` refuses before anything else."""
+
+    class Guarded(handler_class):
+        def prepare(self, *args, **kwargs):
+            reason = refusal(self.request)
+            if reason is not None:
+                raise web.HTTPError(403, reason, reason="Forbidden: " + reason)
+            return super().prepare(*args, **kwargs)
+
+    Guarded.__name__ = Guarded.__qualname__ = f"Guarded{handler_class.__name__}"
+    return Guarded
+
+
+class Presenter(Voila):
+    """Voila with the lecture template, progressive rendering, a token, Host and Origin
+    checks, culling and a bound on kernels (see the module's docstring)."""
+
+    name = "presenter"
+    description = "The notebooks in Voila, code hidden, for a lecture hall."
+
+    max_kernels = Integer(4, config=True, help="How many pages (kernels) may run at once.")
+    cull_idle = Integer(
+        120,
+        config=True,
+        help="Shut down a kernel idle and without a page for this many seconds.",
+    )
+
+    aliases = {
+        **Voila.aliases,
+        "max-kernels": "Presenter.max_kernels",
+        "cull-idle": "Presenter.cull_idle",
+    }
+
+    @default("ip")
+    def _default_ip(self):
+        return "127.0.0.1"
+
+    @default("token")
+    def _default_token(self):
+        return secrets.token_hex(24)
+
+    def initialize(self, argv=None):
+        self.config.VoilaConfiguration.template = "lecture"
+        self.config.VoilaConfiguration.progressive_rendering = True
+        self.config.VoilaConfiguration.multi_kernel_manager_class = BoundedKernelManager
+        super().initialize(argv)
+        kernels = self.config.BoundedKernelManager
+        kernels.max_kernels = self.max_kernels
+        kernels.cull_idle_timeout = self.cull_idle
+        kernels.cull_interval = max(1, min(30, self.cull_idle // 4))
+        kernels.cull_connected = False  # a page still open keeps its kernel
+        kernels.cull_busy = False  # a kernel still computing keeps going
+        self.tornado_settings = {
+            **self.tornado_settings,
+            "allow_remote_access": False,
+            "local_hostnames": ["localhost"],
+        }
+
+    def init_handlers(self):
+        handlers = []
+        for spec in super().init_handlers():
+            pattern, handler_class, *rest = spec
+            handlers.append((pattern, guarded(handler_class), *rest))
+        return handlers
+
+    @property
+    def ready_url(self) -> str:
+        return f"http://{self.ip}:{self.port}{self.base_url}?token={self.identity_provider.token}"
+
+    def start(self):
+        IOLoop.current().add_callback(self._say_ready)
+        super().start()
+
+    def _say_ready(self):
+        print(
+            "\n    The presenter view is ready. To open it, copy and paste this URL:\n\n"
+            f"        {self.ready_url}\n\n"
+            f"    (at most {self.max_kernels} pages at once; Ctrl+C stops the server)\n",
+            flush=True,
+        )
+
+    def launch_browser(self):
+        """Open the ready URL through a file only this user can read (the token stays out
+        of the browser's command line, which other users of the machine can see)."""
+        with contextlib.suppress(webbrowser.Error):
+            browser = webbrowser.get(self.browser or None)
+            fd, path = tempfile.mkstemp(suffix=".html", prefix="presenter-")
+            with os.fdopen(fd, "w", encoding="utf-8") as page:
+                page.write(f'<meta http-equiv="refresh" content="0;url={self.ready_url}">')
+            threading.Thread(target=browser.open, args=(Path(path).as_uri(),)).start()
+
+
+def main(argv=None) -> None:
+    Presenter.launch_instance(argv=argv)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

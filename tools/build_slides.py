@@ -1,0 +1,215 @@
+"""Build a reveal.js slide deck of every notebook, that works with no network (`make slides`).
+
+    python tools/build_slides.py                  # every notebook, into build/slides/
+    python tools/build_slides.py notebooks/01_gradient_descent_2d.ipynb
+
+A deck shows the notebook's prose and its outputs (figures, printed results): one slide per
+"#"/"##" heading (tools/tidy_notebooks.py sets the slide types), one sub-slide (a step down)
+per paragraph and what its code draws, code hidden unless a cell is tagged
+"slides-show-code", cells tagged "slides-hide" left out. Slides are 1280 × 720, scaled to
+the screen; tests/test_decks.py checks in Chromium that no slide is taller.
+
+Everything a deck loads is in build/slides/lib/ beside it: reveal.js and MathJax, pinned in
+presenter/package.json and package-lock.json and installed by `npm ci` (`make slides` does
+it). Open build/slides/01_gradient_descent_2d.slides.html in a browser: arrow keys move,
+"f" is full screen, "s" the speaker view.
+
+Decks need executed notebooks. `make test` leaves one in build/executed/ for every notebook
+it ran (the root conftest.py writes what nbval computed); a notebook without an up-to-date
+copy there is executed here, in a fresh kernel (the slow way, minutes for the series).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+EXECUTED = ROOT / "build" / "executed"
+SLIDES = ROOT / "build" / "slides"
+PRESENTER = ROOT / "presenter"
+NODE_MODULES = PRESENTER / "node_modules"
+TEMPLATE = "lecture-slides"  # presenter/nbconvert/templates/lecture-slides
+WIDTH, HEIGHT = 1280, 720  # one slide, in CSS pixels
+
+# what a deck loads, copied from presenter/node_modules/ into lib/ beside the decks
+LIBRARY_FILES = {
+    "reveal.js/dist/reveal.js": "reveal.js/dist/reveal.js",
+    "reveal.js/dist/reveal.css": "reveal.js/dist/reveal.css",
+    "reveal.js/dist/theme/white.css": "reveal.js/dist/theme/white.css",
+    "reveal.js/dist/theme/fonts/source-sans-pro": "reveal.js/dist/theme/fonts/source-sans-pro",
+    "reveal.js/plugin/notes/notes.js": "reveal.js/plugin/notes/notes.js",
+    "mathjax/es5/tex-chtml-full.js": "mathjax/tex-chtml-full.js",
+    "mathjax/es5/output/chtml/fonts/woff-v2": "mathjax/output/chtml/fonts/woff-v2",
+}
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def notebooks() -> list[Path]:
+    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def _cells(nb) -> list[tuple[str, str]]:
+    return [(cell.cell_type, cell.source) for cell in nb.cells]
+
+
+def executed_copy(path: Path, cache: Path = EXECUTED):
+    """The notebook at ``path`` with its outputs: the copy in ``cache`` if its cells are the
+    notebook's own, otherwise the notebook executed now in a fresh kernel (and kept there)."""
+    nb = nbformat.read(path, as_version=4)
+    kept = cache / path.name
+    if kept.exists():
+        copy_ = nbformat.read(kept, as_version=4)
+        if _cells(copy_) == _cells(nb):
+            return copy_
+    from nbclient import NotebookClient
+
+    print(f"executing {path.name} (no up-to-date executed copy in {cache}) ...", flush=True)
+    NotebookClient(
+        nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
+    write_atomically(nb, kept)
+    return nb
+
+
+def write_atomically(nb, path: Path) -> None:
+    """Write the notebook to ``path`` through a temporary file: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            nbformat.write(nb, f)
+        os.chmod(tmp, 0o666 & ~_umask())  # as any new file (mkstemp makes it 0600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _tags(cell) -> list[str]:
+    return cell.metadata.get("tags", [])
+
+
+def _slide_type(cell) -> str:
+    return cell.metadata.get("slideshow", {}).get("slide_type", "-")
+
+
+def _shows_something(cell) -> bool:
+    return cell.cell_type == "markdown" or bool(cell.outputs) or "slides-show-code" in _tags(cell)
+
+
+def for_slides(nb):
+    """A copy of the executed notebook as its deck shows it: code hidden (unless tagged
+    "slides-show-code"), no cells tagged "slides-hide", no widgets (a static page cannot run
+    them: the figure they start from shows instead, in its own cell), no stderr; and a new
+    sub-slide wherever prose, code or a figure follows a slide that already shows an output
+    or code."""
+    nb = copy.deepcopy(nb)
+    cells = []
+    for cell in nb.cells:
+        if "slides-hide" in _tags(cell) or _slide_type(cell) == "skip":
+            continue
+        if cell.cell_type == "code":
+            if "slides-show-code" not in _tags(cell):
+                cell.metadata["transient"] = {"remove_source": True}
+            cell.outputs = [
+                out
+                for out in cell.outputs
+                if WIDGET_VIEW not in out.get("data", {}) and out.get("name") != "stderr"
+            ]
+        if _shows_something(cell):
+            cells.append(cell)
+    shown = False  # the current (sub-)slide shows an output or code already
+    for cell in cells:
+        kind = _slide_type(cell)
+        starts_step = (
+            cell.cell_type == "markdown"
+            or "slides-show-code" in _tags(cell)
+            or any("image/png" in out.get("data", {}) for out in cell.get("outputs", []))
+        )
+        if kind == "-" and shown and starts_step:
+            cell.metadata["slideshow"] = {"slide_type": "subslide"}
+            kind = "subslide"
+        if kind in ("slide", "subslide"):
+            shown = False
+        if cell.cell_type == "code":
+            shown = True
+    nb.cells = cells
+    return nb
+
+
+def exporter():
+    from nbconvert import SlidesExporter
+
+    return SlidesExporter(
+        template_name=TEMPLATE,
+        extra_template_basedirs=[str(PRESENTER / "nbconvert" / "templates")],
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        reveal_url_prefix="lib/reveal.js",
+        reveal_theme="white",
+        reveal_transition="none",
+        reveal_width=str(WIDTH),
+        reveal_height=str(HEIGHT),
+    )
+
+
+def copy_libraries(out: Path, node_modules: Path = NODE_MODULES) -> None:
+    """Copy reveal.js and MathJax from presenter/node_modules into ``out``/lib."""
+    missing = [name for name in LIBRARY_FILES if not (node_modules / name).exists()]
+    if missing:
+        raise SystemExit(
+            f"reveal.js and MathJax are not installed in {node_modules} (missing: "
+            f"{', '.join(missing)}): run `make slides`, or `npm ci --prefix presenter`"
+        )
+    for source, target in LIBRARY_FILES.items():
+        src, dst = node_modules / source, out / "lib" / target
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, dst, dirs_exist_ok=True)
+        else:
+            shutil.copy2(src, dst)
+
+
+def build_deck(path: Path, out: Path = SLIDES, cache: Path = EXECUTED) -> Path:
+    """Write ``out``/<notebook>.slides.html from the notebook's executed copy."""
+    executed = executed_copy(path, cache)
+    for cell in executed.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                raise SystemExit(f"{path.name} raised {output['ename']} when it ran: fix it first")
+    html, _ = exporter().from_notebook_node(
+        for_slides(executed), resources={"metadata": {"name": path.stem}}
+    )
+    deck = out / f"{path.stem}.slides.html"
+    deck.parent.mkdir(parents=True, exist_ok=True)
+    deck.write_text(html, encoding="utf-8")
+    return deck
+
+
+def main(argv=None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    paths = [Path(a).resolve() for a in args] or notebooks()
+    copy_libraries(SLIDES)
+    for path in paths:
+        deck = build_deck(path)
+        print(f"wrote {deck.relative_to(ROOT)}")
+    print(f"open {(SLIDES / paths[0].stem).relative_to(ROOT)}.slides.html in a browser")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
