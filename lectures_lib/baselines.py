@@ -1,6 +1,7 @@
 """The lecture's baselines for MNIST: random guessing and average darkness.
 
-Derived in ``notebooks/04_mnist_data_and_baselines.ipynb``.  Images have shape (n, 784).
+Derived in ``notebooks/04_mnist_data_and_baselines.ipynb``.  Images have shape (n, 784),
+one per row: MNIST's uint8 grey levels 0-255, or floats.  Labels are integers 0-9.
 """
 
 from __future__ import annotations
@@ -14,17 +15,53 @@ def random_guesses(n: int, rng=None) -> np.ndarray:
 
 
 def darkness(images) -> np.ndarray:
-    """Total ink of each image: the sum of its pixels, shape (n,)."""
-    return np.asarray(images).sum(axis=1)
+    """Total ink of each image: the sum of its grey levels, shape (n,).
+
+    uint8 images are summed as whole numbers (up to 784 * 255, no overflow).
+    """
+    images = np.asarray(images)
+    if images.ndim != 2:
+        raise ValueError(f"images must have shape (n, 784), one image per row, got {images.shape}")
+    exact = np.issubdtype(images.dtype, np.integer) or images.dtype == bool
+    return images.sum(axis=1, dtype=np.int64 if exact else np.float64)
 
 
 def average_darkness(images, labels) -> np.ndarray:
-    """The mean darkness of each digit 0-9 over the given images, shape (10,)."""
+    """The mean darkness of each digit 0-9 over the given images, shape (10,).
+
+    Every digit needs at least one image: a digit without any has no average.
+    """
     d = darkness(images)
+    labels = _check_labels(labels, len(d))
+    missing = [digit for digit in range(10) if not np.any(labels == digit)]
+    if missing:
+        raise ValueError(
+            f"no image of the digit(s) {missing} among the labels, so their average darkness "
+            "is undefined; use a sample that holds every digit 0-9 (e.g. more images)"
+        )
     return np.array([d[labels == digit].mean() for digit in range(10)])
 
 
 def classify_by_darkness(images, means) -> np.ndarray:
     """For each image, the digit whose average darkness ``means`` (10,) is nearest, (n,)."""
     d = darkness(images)
+    means = np.asarray(means, dtype=float)
+    if means.shape != (10,) or not np.isfinite(means).all():
+        raise ValueError(
+            f"means must be 10 finite numbers, one per digit, as average_darkness() returns; "
+            f"got shape {means.shape}" + ("" if means.shape != (10,) else " with NaN or inf")
+        )
     return np.argmin(np.abs(d[:, np.newaxis] - means[np.newaxis, :]), axis=1)
+
+
+def _check_labels(labels, n: int) -> np.ndarray:
+    """labels as an int array (n,), or a ValueError that says what is wrong."""
+    labels = np.asarray(labels)
+    if labels.shape != (n,) or not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(
+            f"labels must be {n} whole numbers 0-9, one per image; got shape {labels.shape} "
+            f"and dtype {labels.dtype}"
+        )
+    if n and (labels.min() < 0 or labels.max() > 9):
+        raise ValueError(f"labels must be digits 0-9, got {labels.min()} to {labels.max()}")
+    return labels

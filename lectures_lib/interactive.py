@@ -14,8 +14,9 @@ import numpy as np
 from IPython.display import display
 
 from lectures_lib import descent, regression
-from lectures_lib.neurons import sigmoid
+from lectures_lib.neurons import train_neuron
 from lectures_lib.plots import descent_figure, figure
+from lectures_lib.preprocess import PEN_WIDTH
 from lectures_lib.surfaces import SURFACES
 
 
@@ -46,9 +47,15 @@ def show_in(output, fig) -> None:
     ``with output:``: Voila (0.5) can stall for good while it renders a page whose cells
     capture output into Output widgets (voila-dashboards/voila#1428), and a presenter's
     page must not.
+
+    The PNG is drawn as a notebook draws its static figures (`lectures_lib.plots.DPI`,
+    the figure's bounding box trimmed), so that a slider's figure and its static twin
+    are the same size.
     """
+    from lectures_lib.plots import DPI
+
     png = io.BytesIO()
-    fig.savefig(png, format="png", dpi=80)
+    fig.savefig(png, format="png", dpi=DPI, bbox_inches="tight")
     data = {"image/png": base64.b64encode(png.getvalue()).decode("ascii"), "text/plain": "<figure>"}
     output.outputs = ({"output_type": "display_data", "data": data, "metadata": {}},)
 
@@ -114,16 +121,16 @@ BATCH_SIZES = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 
 def draw_regression(X, y, eta, m, epochs=3, seed=0):
     """Loss against the step for mini-batch SGD with learning rate eta and batch size m."""
-    params, losses = regression.sgd(X, y, eta, m, epochs, rng=seed)
+    fit = regression.sgd(X, y, eta, m, epochs, rng=seed)
     fig, (ax,) = figure(1, width=7)
-    (line,) = ax.plot(np.arange(1, len(losses) + 1), losses)
+    (line,) = ax.plot(np.arange(1, len(fit.losses) + 1), fit.losses)
     line.set_gid("loss")
     ax.set_yscale("log")
     ax.set_xlabel("step (one mini-batch each)")
     ax.set_ylabel("mean loss on all data")
-    ax.set_title(
-        f"η = {eta:.3g}, m = {m}: w = ({params.w[0]:.2f}, {params.w[1]:.2f}), b = {params.b:.2f}"
-    )
+    w, b = fit.params.w, fit.params.b
+    result = f"\n{fit.message}" if fit.diverged else f"w = ({w[0]:.2f}, {w[1]:.2f}), b = {b:.2f}"
+    ax.set_title(f"η = {eta:.3g}, m = {m}: {result}")
     return fig
 
 
@@ -139,17 +146,6 @@ def regression_explorer(X, y) -> Explorer:
 
 
 # --- 03: one sigmoid neuron ---------------------------------------------------------------
-
-
-def train_neuron(w, b, eta, epochs=300, x=1.0, y=0.0):
-    """Gradient descent for a = sigma(w x + b) on C = (a - y)^2 / 2; returns a per epoch."""
-    outputs = []
-    for _ in range(epochs):
-        a = sigmoid(w * x + b)
-        delta = (a - y) * a * (1 - a)  # dC/dz by the chain rule
-        w, b = w - eta * delta * x, b - eta * delta
-        outputs.append(float(a))
-    return np.array(outputs)
 
 
 def draw_neuron(eta, w0, b0, epochs=300):
@@ -225,7 +221,7 @@ class DigitPad:
     each stroke.  ``add_stroke`` is what the mouse does, so tests can draw too.
     """
 
-    size, pen = 280, 18.0
+    size, pen = 280, PEN_WIDTH  # MNIST's stroke width, once shrunk to 20 x 20
 
     def __init__(self, net):
         import ipycanvas

@@ -1,17 +1,20 @@
 """Saving a network to a .npz file and reading it back, trusting nothing in the file.
 
 A file holds ``sizes`` (integers) and, for each layer l, ``w{l}`` (n_out, n_in) and
-``b{l}`` (n_out,), float64.  `load` checks every array's header against ``sizes`` before
-it reads (allocates) anything, then checks that every weight is finite; any failure is a
-`DamagedNetworkFile` naming the file.  `save` writes a temporary file and renames it, so a
-half-written file never takes a network's name.
+``b{l}`` (n_out,), float64.  `load` checks every array's header against ``sizes``, and
+every member's size in the archive against its header, before it reads (allocates)
+anything, then checks that every weight is finite; any failure (a damaged compressed
+member too) is a `DamagedNetworkFile` naming the file.  `save` writes a temporary file
+and renames it, so a half-written file never takes a network's name.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -50,15 +53,15 @@ def load(path):
         raise FileNotFoundError(f"{path} does not exist: train a network and save() it first")
     try:
         with zipfile.ZipFile(path) as archive:
-            return _read(archive)
-    except (zipfile.BadZipFile, ValueError, EOFError, OSError, KeyError) as err:
+            return _read(archive, path.stat().st_size)
+    except (zipfile.BadZipFile, zlib.error, ValueError, EOFError, OSError, KeyError) as err:
         raise DamagedNetworkFile(
             f"{path} is damaged ({err}): it is not a network written by Network.save; "
             "delete it, then train and save the network again"
         ) from None
 
 
-def _read(archive):
+def _read(archive, file_bytes: int):
     sizes = _sizes(archive)
     expected = {f"w{i}.npy": (n_out, n_in) for i, (n_in, n_out) in enumerate(zip(sizes, sizes[1:]))}
     expected |= {f"b{i}.npy": (n_out,) for i, n_out in enumerate(sizes[1:])}
@@ -68,9 +71,10 @@ def _read(archive):
             f"sizes {sizes} call for the arrays {sorted(expected)}, found {sorted(stored)}"
         )
     for name, shape in expected.items():  # every header first: nothing is allocated yet
-        found, dtype = _header(archive, name)
+        found, dtype, header_bytes = _header(archive, name)
         if found != shape or dtype != np.float64:
             raise ValueError(f"{name} is {dtype} {found}, not float64 {shape}")
+        _check_member_size(archive.getinfo(name), header_bytes + 8 * math.prod(shape), file_bytes)
     arrays = {name: _array(archive, name) for name in expected}
     for name, array in arrays.items():
         if not np.all(np.isfinite(array)):
@@ -80,14 +84,32 @@ def _read(archive):
 
 
 def _sizes(archive) -> list[int]:
-    shape, dtype = _header(archive, "sizes.npy")
+    shape, dtype, _ = _header(archive, "sizes.npy")
     if len(shape) != 1 or not 2 <= shape[0] <= MAX_LAYERS or dtype.kind not in "iu":
         raise ValueError(f"sizes is {dtype} {shape}, not 2 to {MAX_LAYERS} whole numbers")
     return checks.check_sizes(_array(archive, "sizes.npy").tolist())
 
 
+def _check_member_size(info, needed: int, file_bytes: int) -> None:
+    """The member's sizes in the archive agree with its header (``needed`` bytes), and the
+    file can hold them, so reading it cannot ask for memory the file does not back: a 1 kB
+    file whose headers claim 400 MB of weights is refused here, before anything is read."""
+    if info.file_size != needed:
+        raise ValueError(f"{info.filename} holds {info.file_size:,} bytes, its header {needed:,}")
+    # a stored member is as long as its data; deflate shrinks data at most about 1,032-fold
+    most = info.compress_size
+    if info.compress_type != zipfile.ZIP_STORED:
+        most = 1100 * info.compress_size + 1024
+    if info.compress_size > file_bytes or info.file_size > most:
+        raise ValueError(
+            f"{info.filename} claims {info.file_size:,} bytes from {info.compress_size:,} "
+            f"stored in a file of {file_bytes:,}"
+        )
+
+
 def _header(archive, name):
-    """(shape, dtype) of the .npy member ``name``, read from its header alone."""
+    """(shape, dtype, the header's length in bytes) of the .npy member ``name``, read from
+    its header alone."""
     with archive.open(name) as f:
         version = np.lib.format.read_magic(f)
         if version == (1, 0):
@@ -96,7 +118,7 @@ def _header(archive, name):
             shape, _, dtype = np.lib.format.read_array_header_2_0(f)
         else:
             raise ValueError(f"{name} has .npy format version {version}")
-    return shape, dtype
+        return shape, dtype, f.tell()
 
 
 def _array(archive, name) -> np.ndarray:

@@ -1,7 +1,8 @@
 """Linear regression y_hat = w1 x1 + w2 x2 + b with the loss L = (y_hat - y)^2, by SGD.
 
-Derived in ``notebooks/02_linear_regression_sgd.ipynb``.  Inputs X have shape (n, 2),
-targets y shape (n,), parameters are a `Params` (w of shape (2,), b a float).
+Derived in ``notebooks/02_linear_regression_sgd.ipynb``, whose mini-batch loop `sgd`
+repeats step for step.  Inputs X have shape (n, 2), targets y shape (n,), parameters
+are a `Params` (w of shape (2,), b a float).
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lectures_lib.checks import check_eta, check_mini_batch_size
+from lectures_lib.checks import check_eta, check_mini_batch_size, check_whole_number
+from lectures_lib.descent import DIVERGED_ABOVE
 
 
 @dataclass
@@ -22,6 +24,18 @@ class Params:
 
     def copy(self) -> Params:
         return Params(np.array(self.w, dtype=float), float(self.b))
+
+
+@dataclass
+class Fit:
+    """What `sgd` returns: the final `Params` and the mean loss on all data after every
+    step, shape (steps,).  A run whose loss passes `DIVERGED_ABOVE` stops there, with
+    ``diverged=True`` and a ``message`` in words."""
+
+    params: Params
+    losses: np.ndarray
+    diverged: bool = False
+    message: str = ""
 
 
 TRUE_PARAMS = Params(np.array([2.0, -3.0]), 1.0)
@@ -51,30 +65,40 @@ def gradients(params: Params, X, y):
 
     dL/dy_hat = 2 (y_hat - y);  dy_hat/dw_i = x_i;  dy_hat/db = 1.
     """
-    dL_dyhat = 2 * (predict(params, X) - y)  # (n,)
-    return dL_dyhat @ X / len(y), float(dL_dyhat.mean())
+    error = predict(params, X) - y  # y_hat - y, shape (n,)
+    return 2 * error @ X / len(y), float(2 * error.mean())
 
 
-def sgd(X, y, eta: float, mini_batch_size: int, epochs: int, params=None, rng=None):
-    """Mini-batch SGD on the mean loss; m = 1 is per-example SGD, m = n full-batch descent.
+def sgd(X, y, eta: float, mini_batch_size: int, epochs: int, params=None, rng=None) -> Fit:
+    """Mini-batch SGD on the mean loss, from ``params`` (default w = (0, 0), b = 0).
 
-    Returns the final `Params` and the loss on all data after every step, shape (steps,).
+    Each epoch shuffles the n examples with ``rng`` (a Generator or a seed), cuts them
+    into mini-batches of ``mini_batch_size`` (the last may be smaller) and takes one
+    step per mini-batch.  m = 1 is per-example SGD, m = n full-batch gradient descent.
     """
     eta = check_eta(eta)
+    epochs = check_whole_number(epochs, "epochs")
     n = len(y)
-    mini_batch_size = check_mini_batch_size(mini_batch_size, n)
-    params = Params(np.zeros(2), 0.0) if params is None else params.copy()
+    m = check_mini_batch_size(mini_batch_size, n)
+    start = Params(np.zeros(2), 0.0) if params is None else params
+    w, b = np.array(start.w, dtype=float), float(start.b)
     rng = np.random.default_rng(rng)
     losses = []
-    for _ in range(int(epochs)):
-        perm = rng.permutation(n)
-        for k in range(0, n, mini_batch_size):
-            batch = perm[k : k + mini_batch_size]
-            nabla_w, nabla_b = gradients(params, X[batch], y[batch])
-            params.w = params.w - eta * nabla_w
-            params.b = params.b - eta * nabla_b
-            losses.append(loss(params, X, y))
-    return params, np.array(losses)
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is caught below
+        for _ in range(epochs):
+            order = rng.permutation(n)  # shuffle
+            for k in range(0, n, m):  # one step per mini-batch
+                batch = order[k : k + m]
+                nabla_w, nabla_b = gradients(Params(w, b), X[batch], y[batch])
+                w, b = w - eta * nabla_w, b - eta * nabla_b
+                losses.append(loss(Params(w, b), X, y))
+                if not losses[-1] <= DIVERGED_ABOVE:  # also true for NaN
+                    message = (
+                        f"diverged: after {len(losses)} steps the loss is {losses[-1]:.3g}; "
+                        "try a smaller eta"
+                    )
+                    return Fit(Params(w, b), np.array(losses), True, message)
+    return Fit(Params(w, b), np.array(losses))
 
 
 def gradient_spread(X, y, params: Params, m: int, samples: int = 500, rng=None) -> float:

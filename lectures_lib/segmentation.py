@@ -1,30 +1,45 @@
 """Read a string of handwritten digits: cut it into digits by the classifier's confidence.
 
-Derived in ``notebooks/08_segmentation.ipynb``.  A string is a grey image (28, width),
-ink high.  The lecture's idea: try many segmentations and keep the one whose every
-segment the classifier is confident about.
+Derived in ``notebooks/09_segmentation.ipynb``.  A string is a grey image (28, width),
+ink high: uint8 levels 0-255 like MNIST's, or floats from 0 to 1 (see `preprocess`).
+The lecture's idea: try many segmentations and keep the one whose every segment the
+classifier is confident about.  A segmentation's score is the sum of its segments'
+log-confidences (the log of the classifier's largest output), and no segment may be
+wider than `MAX_WIDTH` columns, the widest a digit is in MNIST.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from lectures_lib.preprocess import to_mnist
+
+MAX_WIDTH = 20
+"""MNIST scaled every digit to fit a 20 x 20 box: no digit is wider than 20 columns (the
+widest of the training set is exactly 20; checked in tests/test_segmentation.py)."""
 
 
 def join_digits(images, gaps) -> np.ndarray:
     """A string (28, width) of 28 x 28 digits side by side, inked columns only.
 
     gaps[i] blank columns separate digit i from digit i + 1; a gap <= 0 makes them touch
-    or overlap (ink combined with max).
+    or overlap (ink combined with max).  The string keeps the digits' grey levels and
+    dtype: MNIST's uint8 digits give a uint8 string.
     """
-    images = [np.asarray(im, dtype=float).reshape(28, 28) for im in images]
+    images = [np.asarray(im) for im in images]
+    if not images:
+        raise ValueError("join_digits needs at least one digit")
+    if any(im.size != 784 for im in images):
+        raise ValueError("each digit must be a 28 x 28 image (or its 784 pixels in a row)")
+    images = [im.reshape(28, 28) for im in images]
     if len(gaps) != len(images) - 1:
         raise ValueError(f"{len(images)} digits need {len(images) - 1} gaps, got {len(gaps)}")
     pieces = [im[:, np.flatnonzero(im.max(axis=0) > 0)] for im in images]
     starts = np.concatenate([[0], np.cumsum([p.shape[1] + g for p, g in zip(pieces, gaps)])])
     starts -= min(starts.min(), 0)
-    out = np.zeros((28, max(int(max(s + p.shape[1] for s, p in zip(starts, pieces))), 1)))
+    width = max(int(max(s + p.shape[1] for s, p in zip(starts, pieces))), 1)
+    out = np.zeros((28, width), dtype=np.result_type(*images))
     for x, piece in zip(starts, pieces):
         out[:, x : x + piece.shape[1]] = np.maximum(out[:, x : x + piece.shape[1]], piece)
     return out
@@ -51,45 +66,40 @@ def ink_minima(run) -> list[int]:
     return [0, *inner, len(ink)]
 
 
-def width_log_prior(images, labels, max_width: int = 60) -> np.ndarray:
-    """log P(width | digit), (10, max_width), from the inked widths of training digits."""
-    inked = np.asarray(images).reshape(-1, 28, 28).max(axis=1) > 0
-    widths = 28 - np.argmax(inked[:, ::-1], axis=1) - np.argmax(inked, axis=1)
-    counts = np.ones((10, max_width))  # add-one smoothing: no width is impossible
-    for digit in range(10):
-        counts[digit] += np.bincount(widths[labels == digit], minlength=max_width)[:max_width]
-    return np.log(counts / counts.sum(axis=1, keepdims=True))
-
-
-def score_segments(segments, classify, log_prior, beta: float):
-    """(labels (k,), scores (k,)) of image segments: log(confidence) + beta log P(width | label)."""
+def score_segments(segments, classify):
+    """(labels (k,), scores (k,)) of k image segments: each read as the classifier's most
+    active output, scored log(confidence), the log of that largest output."""
     outputs = classify(np.array([to_mnist(s) for s in segments]))
     labels = outputs.argmax(axis=1)
-    widths = np.minimum([_inked_width(s) for s in segments], log_prior.shape[1] - 1)
-    scores = np.log(np.maximum(outputs.max(axis=1), 1e-300)) + beta * log_prior[labels, widths]
+    scores = np.log(np.maximum(outputs.max(axis=1), 1e-300))  # an output of 0: no log(0)
     return labels, scores
 
 
-def read_run(run, classify, log_prior, beta: float, max_width: int = 20):
-    """The best reading of one inked run: (labels, cuts).
+def allowed_segments(cuts, max_width: int = MAX_WIDTH) -> list[tuple[int, int]]:
+    """(i, j) for every segment from cuts[i] to cuts[j] that may be one digit: at most
+    ``max_width`` columns wide, or lying between two neighbouring cuts (it cannot be
+    split further, so it must be read as one digit however wide it is)."""
+    last = len(cuts) - 1
+    return [
+        (i, j)
+        for i in range(last)
+        for j in range(i + 1, last + 1)
+        if cuts[j] - cuts[i] <= max_width or j == i + 1
+    ]
 
-    Every segment between two candidate cuts (at most ``max_width`` wide, unless it is
-    the whole run) is scored log(confidence) + beta * log P(width | label), with the
-    confidence the classifier's largest output; dynamic programming finds the cuts
-    whose segments' scores add up to the most.
+
+def read_run(run, classify, max_width: int = MAX_WIDTH):
+    """The best reading of one inked run (28, w): (labels, cuts).
+
+    Every allowed segment between two candidate cuts (`allowed_segments`) is scored
+    log(confidence), with the confidence the classifier's largest output; dynamic
+    programming finds the cuts whose segments' scores add up to the most.
     """
     run = np.asarray(run)
     cuts = ink_minima(run)
     last = len(cuts) - 1
-    pairs = [
-        (i, j)
-        for i in range(last)
-        for j in range(i + 1, last + 1)
-        if cuts[j] - cuts[i] <= max_width or (i, j) == (0, last)
-    ]
-    labels, score = score_segments(
-        [run[:, cuts[i] : cuts[j]] for i, j in pairs], classify, log_prior, beta
-    )
+    pairs = allowed_segments(cuts, max_width)
+    labels, score = score_segments([run[:, cuts[i] : cuts[j]] for i, j in pairs], classify)
     best = {0: (0.0, -1)}  # cut index -> (best total score up to it, previous cut)
     for j in range(1, last + 1):
         best[j] = max((best[i][0] + s, i) for (i, jj), s in zip(pairs, score) if jj == j)
@@ -103,11 +113,17 @@ def read_run(run, classify, log_prior, beta: float, max_width: int = 20):
     return [label for label, _ in found], [cut for _, cut in found[1:]]
 
 
-def read_string(string, classify, log_prior, beta: float = 0.1) -> list[int]:
-    """The digits of a string: cut at blank columns, then split each run by `read_run`."""
+def read_string(string, classify, max_width: int = MAX_WIDTH) -> list[int]:
+    """The digits of a string: cut at blank columns, then split each run by `read_run`.
+
+    BLAS is held to one thread meanwhile: the classifier reads a few segments at a time,
+    and for products that small a second thread costs more than it saves (measured on two
+    busy cores: 200 strings took 7-11 s with two BLAS threads, 1.8 s with one).
+    """
     digits = []
-    for start, stop in ink_runs(string):
-        digits += read_run(np.asarray(string)[:, start:stop], classify, log_prior, beta)[0]
+    with threadpool_limits(limits=1, user_api="blas"):
+        for start, stop in ink_runs(string):
+            digits += read_run(np.asarray(string)[:, start:stop], classify, max_width)[0]
     return digits
 
 
@@ -119,18 +135,13 @@ def read_by_blank_columns(string, classify) -> list[int]:
     return [int(d) for d in classify(np.array([to_mnist(r) for r in runs])).argmax(axis=1)]
 
 
-def _inked_width(image) -> int:
-    cols = np.flatnonzero(np.asarray(image).max(axis=0) > 0)
-    return int(cols[-1] - cols[0] + 1) if cols.size else 0
-
-
 def random_strings(images, labels, n: int, touching: bool, rng=None):
     """n strings of 3-6 random digits: gaps of 2-6 blank columns, or -2 to 0 (touching).
 
     Returns a list of (string (28, width), digits).
     """
     rng = np.random.default_rng(rng)
-    strings = []
+    images, labels, strings = np.asarray(images), np.asarray(labels), []
     for _ in range(n):
         k = int(rng.integers(3, 7))
         chosen = rng.choice(len(labels), size=k, replace=False)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lectures_lib.gradcheck import numerical_gradient  # noqa: F401 - re-exported for notebook 01
+
 
 @dataclass(frozen=True)
 class Surface:
@@ -37,7 +39,11 @@ def _xy(v):
 
 
 def _stack(a, b):
-    return np.stack(np.broadcast_arrays(a, b), axis=-1)
+    """(..., 2) from a and b of broadcastable shapes (..., ): the gradient's two components."""
+    a, b = np.asarray(a), np.asarray(b)
+    out = np.empty(np.broadcast_shapes(a.shape, b.shape) + (2,))
+    out[..., 0], out[..., 1] = a, b
+    return out
 
 
 def _hess(xx, xy, yy):
@@ -141,13 +147,6 @@ rosenbrock = Surface(
 
 SURFACES = {s.name: s for s in (bowl, narrow_bowl, saddle, himmelblau, rosenbrock)}
 """Every surface by name, for the surface chooser."""
-
-
-def numerical_gradient(cost, v, h: float = 1e-6) -> np.ndarray:
-    """Central differences (C(v + h e_i) - C(v - h e_i)) / 2h for a point v of shape (2,)."""
-    v = np.asarray(v, dtype=float)
-    steps = h * np.eye(2)
-    return np.array([(cost(v + e) - cost(v - e)) / (2 * h) for e in steps])
 
 
 def grid(surface: Surface, n: int = 200):

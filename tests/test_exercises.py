@@ -243,6 +243,12 @@ def test_count_must_be_exact(mnist):
         assert not verdict.right and "exact" in verdict.message
 
 
+def test_forgetting_the_output_biases_is_named():
+    """79,500 (the 10 output biases forgotten) was accepted within a 1e-3 tolerance."""
+    verdict = feedback("05.n_parameters", 79_500)
+    assert not verdict.right and "the 10 output neurons have a bias" in verdict.message
+
+
 def test_eta_limit_asks_for_the_supremum():
     """At the limit itself gradient descent oscillates forever; just below it converges."""
     from lectures_lib import descent
@@ -428,7 +434,10 @@ def test_notebooks_use_known_exercises():
 
 def test_the_exercises_are_packaged():
     """A regular install (Colab's first cell) ships only the packages pyproject lists."""
-    import tomllib
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
 
     packages = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
     assert "lectures_lib.exercises" in packages["packages"]

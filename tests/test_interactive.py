@@ -2,12 +2,13 @@
 
 import base64
 import io
+import warnings
 
 import matplotlib
 import numpy as np
 import pytest
 
-from lectures_lib import descent, interactive, regression
+from lectures_lib import descent, interactive, neurons, plots, regression
 from lectures_lib.surfaces import SURFACES
 
 matplotlib.use("Agg")
@@ -17,6 +18,11 @@ def line(fig, gid):
     found = [ln for ax in fig.axes for ln in ax.get_lines() if ln.get_gid() == gid]
     assert len(found) == 1, f"no single line with gid {gid}"
     return found[0]
+
+
+def suptitle(fig) -> str:
+    """The figure's title above its panels, read through the public ``Figure.texts``."""
+    return "\n".join(text.get_text() for text in fig.texts)
 
 
 def test_descent_explorer_redraws_with_the_new_eta():
@@ -29,14 +35,14 @@ def test_descent_explorer_redraws_with_the_new_eta():
         SURFACES["narrow bowl"], (v["x0"], v["y0"]), 0.01, v["steps"]
     )
     np.testing.assert_allclose(after, expected.points)
-    assert not np.allclose(before, after[: len(before)]) if len(before) == len(after) else True
-    assert "η = 0.01" in explorer.figure._suptitle.get_text()
+    assert len(before) == len(after) == v["steps"] + 1 and not np.allclose(before, after)
+    assert "η = 0.01" in suptitle(explorer.figure)
 
 
 def test_descent_explorer_reports_divergence_in_words():
     explorer = interactive.descent_explorer("narrow bowl")
     explorer.controls["eta"].value = 0.3  # above 2 / lambda_max = 0.2
-    assert "diverged" in explorer.figure._suptitle.get_text()
+    assert "diverged" in suptitle(explorer.figure)
 
 
 def test_descent_explorer_surface_and_steps():
@@ -46,6 +52,21 @@ def test_descent_explorer_surface_and_steps():
     explorer.controls["steps"].value = 30
     assert len(line(explorer.figure, "cost-0").get_ydata()) == 31
     assert explorer.figure.axes[0].get_title() == "Himmelblau (four minima)"
+
+
+def test_descent_figure_log_scales_and_a_legend_beside_the_data():
+    """Costs spanning decades on a log scale (symmetric where C < 0, past a saddle); the
+    legend below the panels, where it cannot cover a curve (issue 9's figures)."""
+    explorer = interactive.descent_explorer("narrow bowl")
+    right = explorer.figure.axes[1]
+    assert right.get_yscale() == "log"
+    assert len(explorer.figure.legends) == 1 and all(
+        ax.get_legend() is None for ax in explorer.figure.axes
+    )
+    explorer.controls["surface"].value = "saddle"
+    explorer.controls["x0"].value, explorer.controls["y0"].value = -1.5, 0.5
+    costs = line(explorer.figure, "cost-0").get_ydata()
+    assert costs.min() < 0 and explorer.figure.axes[1].get_yscale() == "symlog"
 
 
 def test_regression_explorer_bigger_batches_are_smoother():
@@ -60,13 +81,26 @@ def test_regression_explorer_bigger_batches_are_smoother():
     assert np.std(np.diff(np.log(noisy[-500:]))) > np.std(np.diff(np.log(smooth[-10:])))
 
 
+@pytest.mark.parametrize("eta", [0.63, 1.0])
+def test_regression_explorer_says_diverged_without_warnings(eta):
+    X, y = regression.make_data(1000, rng=0)
+    explorer = interactive.regression_explorer(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's overflow RuntimeWarning would fail here
+        explorer.controls["m"].value = 1
+        explorer.controls["eta"].value = eta
+    title = explorer.figure.axes[0].get_title()
+    assert "diverged" in title and "try a smaller eta" in title and "nan" not in title
+    assert np.all(np.isfinite(line(explorer.figure, "loss").get_ydata()))
+
+
 def test_neuron_explorer_saturated_start_learns_slowly():
     explorer = interactive.neuron_explorer()
     good = line(explorer.figure, "output").get_ydata().copy()
     explorer.controls["w0"].value = 2.0
     explorer.controls["b0"].value = 2.0
     saturated = line(explorer.figure, "output").get_ydata()
-    np.testing.assert_allclose(saturated, interactive.train_neuron(2.0, 2.0, 0.15))
+    np.testing.assert_allclose(saturated, neurons.train_neuron(2.0, 2.0, 0.15))
     # the lecture's point: from the saturated start the output barely moves at first
     assert good[0] - good[30] > 0.2
     assert saturated[0] - saturated[30] < 0.02
@@ -105,5 +139,5 @@ def test_the_output_widget_shows_the_latest_figure_and_only_it():
     after = shown_png(explorer.output)
     assert after != before
     png = io.BytesIO()
-    explorer.figure.savefig(png, format="png", dpi=80)
+    explorer.figure.savefig(png, format="png", dpi=plots.DPI, bbox_inches="tight")  # as show_in
     assert after == png.getvalue()

@@ -709,3 +709,47 @@ def test_a_small_file_asking_for_a_huge_network_is_refused_before_allocating(
         assert tracemalloc.get_traced_memory()[1] < 10**7
     finally:
         tracemalloc.stop()
+
+
+def test_a_small_file_whose_headers_match_its_sizes_is_refused_before_allocating(tmp_path):
+    """Sizes within bounds ([784, 60000, 10]: 376 MB of weights) and headers that agree
+    with them, but no data: the members' sizes in the archive give it away, before the
+    first array is allocated (it used to allocate 376 MB, then find the data missing)."""
+    import zipfile
+
+    sizes, shapes = [784, 60_000, 10], {"w0": (60_000, 784), "b0": (60_000,)}
+    shapes |= {"w1": (10, 60_000), "b1": (10,)}
+    with zipfile.ZipFile(tmp_path / "net.npz", "w") as archive:
+        with archive.open("sizes.npy", "w") as f:
+            np.lib.format.write_array(f, np.array(sizes))
+        for name, shape in shapes.items():
+            with archive.open(f"{name}.npy", "w") as f:
+                header = {"descr": "<f8", "fortran_order": False, "shape": shape}
+                np.lib.format.write_array_header_1_0(f, header)
+    assert (tmp_path / "net.npz").stat().st_size < 2000
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=r"net.npz is damaged \(w0.npy holds 128 bytes"):
+            Network.load(tmp_path / "net.npz")
+        assert tracemalloc.get_traced_memory()[1] < 10**7
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_damaged_compressed_member_is_refused_with_the_files_name(tmp_path):
+    """np.savez_compressed's deflated members: damage in one used to raise zlib.error."""
+    import struct
+    import zipfile
+
+    np.savez_compressed(tmp_path / "net.npz", **good_arrays())
+    assert Network.load(tmp_path / "net.npz").sizes == [4, 3, 2]  # a sound one loads
+    data = bytearray((tmp_path / "net.npz").read_bytes())
+    with zipfile.ZipFile(tmp_path / "net.npz") as archive:
+        info = archive.getinfo("w0.npy")
+    assert info.compress_type == zipfile.ZIP_DEFLATED
+    name_length, extra_length = struct.unpack("<HH", data[info.header_offset + 26 :][:4])
+    start = info.header_offset + 30 + name_length + extra_length  # its deflated data
+    data[start + 20 : start + 60] = bytes(b ^ 0xFF for b in data[start + 20 : start + 60])
+    (tmp_path / "net.npz").write_bytes(bytes(data))
+    with pytest.raises(ValueError, match=rf"{tmp_path / 'net.npz'} is damaged.*save the network"):
+        Network.load(tmp_path / "net.npz")

@@ -1,11 +1,13 @@
-"""MNIST-like preprocessing, reading strings of digits, and the drawing pad."""
+"""Reading strings of digits, and the drawing pad (preprocessing: test_preprocess.py)."""
+
+from itertools import combinations
 
 import numpy as np
 import pytest
 
 from lectures_lib import segmentation as seg
-from lectures_lib.models import digit_reader, train_reader
-from lectures_lib.preprocess import draw_strokes, to_mnist
+from lectures_lib.models import train_reader
+from lectures_lib.preprocess import PEN_WIDTH, to_mnist
 
 
 @pytest.fixture(scope="module")
@@ -13,33 +15,6 @@ def reader(mnist):
     """A quickly trained [784, 100, 10] reader (3 epochs on 10,000 images, about 93%)."""
     training = mnist[0]
     return train_reader((training.images[:10_000], training.labels[:10_000]), epochs=3)
-
-
-def test_mnist_digits_are_already_in_mnist_form(mnist):
-    """MNIST's own recipe applied to MNIST digits changes nothing."""
-    test = mnist[2]
-    same = [np.array_equal(to_mnist(im.reshape(28, 28)), im) for im in test.images[:300]]
-    assert np.mean(same) > 0.99
-
-
-def test_size_and_position_do_not_matter(mnist):
-    digit = mnist[2].images[0].reshape(28, 28)
-    big = np.kron(digit, np.ones((3, 3)))  # three times larger
-    canvas = np.zeros((200, 200))
-    canvas[60:144, 100:184] = big
-    np.testing.assert_allclose(to_mnist(canvas), to_mnist(digit), atol=1e-9)
-
-
-def test_empty_and_bad_images():
-    assert not to_mnist(np.zeros((30, 30))).any()
-    with pytest.raises(ValueError, match="2-D"):
-        to_mnist(np.zeros(784))
-
-
-def test_draw_strokes_paints_a_thick_line():
-    image = draw_strokes([[(50, 20), (50, 80)]], size=100, width=10)
-    assert image[50, 50] == 1 and image[50, 46] == 1 and image[50, 60] == 0
-    assert image[10, 50] == 0 and image[90, 50] == 0
 
 
 def test_join_digits_gaps_and_touching(mnist):
@@ -52,19 +27,79 @@ def test_join_digits_gaps_and_touching(mnist):
     assert touching.shape == (28, sum(widths) - 2)
     with pytest.raises(ValueError, match="need 2 gaps"):
         seg.join_digits(images, [1])
+    with pytest.raises(ValueError, match="28 x 28"):
+        seg.join_digits([np.zeros(780)], [])
 
 
-def test_width_prior_says_ones_are_narrow(mnist):
-    training = mnist[0]
-    log_prior = seg.width_log_prior(training.images, training.labels)
-    assert log_prior.shape == (10, 60)
-    assert np.allclose(np.exp(log_prior).sum(axis=1), 1)
-    assert np.argmax(log_prior[1]) < np.argmax(log_prior[0])
+def test_strings_keep_mnist_grey_levels(mnist):
+    """uint8 digits make a uint8 string with the same levels (a float copy of 0-255 levels
+    used to be clipped to 0-1 by to_mnist: every segment came out black and white)."""
+    images = mnist[2].images[:2]
+    string = seg.join_digits(images, [3])
+    assert string.dtype == np.uint8
+    assert sorted(np.unique(string)) == sorted(np.unique(images))
+    first = string[:, : seg.ink_runs(string)[0][1]]
+    np.testing.assert_array_equal(to_mnist(first), to_mnist(images[0].reshape(28, 28)))
+
+
+def test_max_width_is_the_widest_mnist_digit(mnist):
+    inked = mnist[0].images.reshape(-1, 28, 28).max(axis=1) > 0  # (n, 28) inked columns
+    widths = 28 - np.argmax(inked[:, ::-1], axis=1) - np.argmax(inked, axis=1)
+    assert widths.max() == seg.MAX_WIDTH == 20
+
+
+def test_allowed_segments_by_hand():
+    cuts = [0, 8, 15, 30, 38]  # the piece 15-30 is wider than 20 columns but cannot be cut
+    assert seg.allowed_segments(cuts) == [(0, 1), (0, 2), (1, 2), (2, 3), (3, 4)]
+    assert seg.allowed_segments(cuts, max_width=99) == [
+        (i, j) for i in range(4) for j in range(i + 1, 5)
+    ]
+
+
+def test_score_is_the_log_of_the_largest_output():
+    outputs = np.array([[0.1, 0.8, 0.3], [0.5, 0.05, 0.2]])
+    labels, scores = seg.score_segments([np.ones((28, 5))] * 2, lambda _: outputs)
+    assert labels.tolist() == [1, 0]
+    np.testing.assert_allclose(scores, [np.log(0.8), np.log(0.5)])
+    _, never_minus_inf = seg.score_segments([np.ones((28, 5))], lambda _: np.zeros((1, 10)))
+    assert np.isfinite(never_minus_inf).all()
+
+
+def _best_by_brute_force(run, classify):
+    """Every allowed choice of cuts scored in full: (labels, cuts) of the best."""
+    cuts = seg.ink_minima(run)
+    best = None
+    for k in range(len(cuts) - 1):
+        for inner in combinations(cuts[1:-1], k):
+            bounds = [0, *inner, run.shape[1]]
+            if any(b - a > seg.MAX_WIDTH and (a, b) not in zip(cuts, cuts[1:])
+                   for a, b in zip(bounds, bounds[1:])):  # fmt: skip
+                continue
+            pieces = [run[:, a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+            labels, scores = seg.score_segments(pieces, classify)
+            if best is None or scores.sum() > best[0] + 1e-12:
+                best = (scores.sum(), labels.tolist(), list(inner))
+    return best[1], best[2]
+
+
+def test_dynamic_programming_finds_the_best_segmentation(mnist, reader):
+    test = mnist[2]
+    rng = np.random.default_rng(5)
+    for _ in range(6):
+        chosen = rng.choice(len(test.labels), size=2, replace=False)
+        run = seg.join_digits(test.images[chosen], [int(rng.integers(-2, 1))])
+        if len(seg.ink_runs(run)) != 1:
+            continue
+        labels, cuts = seg.read_run(run, reader.feedforward)
+        assert (labels, cuts) == _best_by_brute_force(run, reader.feedforward)
+        bounds = [0, *cuts, run.shape[1]]
+        neighbours = set(zip(seg.ink_minima(run), seg.ink_minima(run)[1:]))
+        widths = [(a, b) for a, b in zip(bounds, bounds[1:]) if b - a > seg.MAX_WIDTH]
+        assert set(widths) <= neighbours  # only a piece that cannot be cut is wider
 
 
 def test_reading_strings_beats_cutting_at_blank_columns(mnist, reader):
-    training, validation, _ = mnist
-    log_prior = seg.width_log_prior(training.images, training.labels)
+    _, validation, _ = mnist
     touching = seg.random_strings(validation.images, validation.labels, 40, True, rng=0)
     apart = seg.random_strings(validation.images, validation.labels, 40, False, rng=1)
 
@@ -72,28 +107,14 @@ def test_reading_strings_beats_cutting_at_blank_columns(mnist, reader):
         return np.mean([read(s) == digits for s, digits in strings])
 
     def ours(s):
-        return seg.read_string(s, reader.feedforward, log_prior, 0.1)
+        return seg.read_string(s, reader.feedforward)
 
     def naive(s):
         return seg.read_by_blank_columns(s, reader.feedforward)
 
     assert accuracy(touching, naive) == 0  # blank columns never separate touching digits
-    assert accuracy(touching, ours) >= 0.1
-    assert accuracy(apart, ours) > 0.6
-    assert accuracy(apart, ours) > accuracy(touching, ours)
-
-
-def test_digit_reader_is_saved_and_reloaded(mnist, tmp_path, monkeypatch):
-    training = mnist[0]
-    small = (training.images[:500], training.labels[:500])
-    calls = []
-    monkeypatch.setattr(
-        "lectures_lib.models.train_reader", lambda t: calls.append(1) or train_reader(t, 1)
-    )
-    first = digit_reader(small, tmp_path / "net.npz")
-    second = digit_reader(small, tmp_path / "net.npz")
-    assert calls == [1]
-    np.testing.assert_array_equal(first.weights[0], second.weights[0])
+    assert accuracy(touching, ours) >= 0.25  # about half with this quickly trained reader
+    assert accuracy(apart, ours) >= 0.35
 
 
 def test_digit_pad_reads_drawn_digits(reader):
@@ -104,9 +125,13 @@ def test_digit_pad_reads_drawn_digits(reader):
     pad.add_stroke([(140, 40), (140, 240)])  # a "1"
     assert pad.prediction == 1
     pad.clear()
+    pad.add_stroke([(80, 60), (200, 60), (110, 240)])  # notebook 11's "7"
+    assert pad.prediction == 7
+    pad.clear()
     angles = np.linspace(0, 2 * np.pi, 40)
     pad.add_stroke(list(zip(140 + 60 * np.cos(angles), 140 + 90 * np.sin(angles))))  # a "0"
     assert pad.prediction == 0
+    assert pad.pen == PEN_WIDTH  # the pad draws with the pen that makes MNIST's stroke width
     heights = [p.get_height() for p in pad.figure.axes[0].patches]
     np.testing.assert_allclose(heights, pad.outputs)
     pad.clear()

@@ -38,6 +38,14 @@ n_parameters = Value(
             "you counted the weights only: every hidden and output neuron has a bias too",
         ),
         (
+            lambda: count_parameters([784, 100, 10]) - 10,
+            "the 10 output neurons have a bias each too, not only the hidden ones",
+        ),
+        (
+            lambda: count_parameters([784, 100, 10]) - 100,
+            "the 100 hidden neurons have a bias each too, not only the output ones",
+        ),
+        (
             lambda: count_parameters([784, 100, 10]) + 784,
             "the 784 input neurons only hold the pixels: they have no bias",
         ),
