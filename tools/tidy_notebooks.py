@@ -117,7 +117,7 @@ if "google.colab" in sys.modules:
         importlib.invalidate_caches()
     from google.colab import output
 
-    output.enable_custom_widget_manager()  # the drawing pad of 09 is a third-party widget"""
+    output.enable_custom_widget_manager()  # the drawing pad of 11 is a third-party widget"""
 
 COLAB_UNSET = """\
 if "google.colab" in sys.modules and importlib.util.find_spec("lectures_lib") is None:
