@@ -7,7 +7,8 @@ GRADIENT = (2 * 1, 6 * 2)
 
 # 01.eta_limit: the Hessian of 2x² + y²/2 is diag(4, 1). One step multiplies x by (1 − 4η)
 # and y by (1 − η); both shrink while |1 − 4η| < 1 and |1 − η| < 1, i.e. for η < 2/4.
-# At η = 2/4 exactly, x flips sign at every step and never shrinks: 2/4 is the limit
+# At η = 2/4 exactly, x flips sign at every step and never shrinks (from any start with
+# x ≠ 0; from x = 0 it stays 0 and the run converges): 2/4 is the limit
 # that every convergent η stays below (the supremum), not a rate that converges.
 ETA_LIMIT = 2 / 4
 

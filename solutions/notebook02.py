@@ -4,9 +4,9 @@
 # ŷ = 1·2 + 1·3 + 0 = 5;  ∂L/∂ŷ = 2(ŷ − y) = 2·3 = 6;  ∂ŷ/∂w₂ = x₂ = 3.
 GRAD_W2 = 2 * (5 - 2) * 3
 
-# 02.batch_growth: the spread falls like 1/√m. Half the spread needs √m twice as large,
-# so m four times as large.
-BATCH_GROWTH = 2**2
+# 02.batch_growth: the spread falls like 1/√m. A third of the spread needs √m three times
+# as large, so m nine times as large.
+BATCH_GROWTH = 3**2
 
 
 def batch_gradients(w, b, X, y):

@@ -48,18 +48,31 @@ grad_w2 = Value(
     ),
 )
 
+SPREAD_DIVIDED_BY = 3.0  # the question: divide the spread by 3
+
 batch_growth = Value(
     id="02.batch_growth",
-    # the spread falls like 1/√m: halving it needs √m twice as large
-    expected=lambda: (1 / 0.5) ** 2,
+    # the spread falls like 1/√m: dividing it by 3 needs √m three times as large
+    expected=lambda: SPREAD_DIVIDED_BY**2,
     slips=(
-        (lambda: 2.0, "doubling m divides the spread by √2 only, not by 2"),
-        (lambda: np.sqrt(2.0), "that is what the spread falls by when m doubles"),
+        (
+            lambda: SPREAD_DIVIDED_BY,
+            "multiplying m by 3 divides the spread by √3 only, not by 3",
+        ),
+        (
+            lambda: np.sqrt(SPREAD_DIVIDED_BY),
+            "that is what the spread is divided by when m is multiplied by 3",
+        ),
+        (
+            lambda: 1 / SPREAD_DIVIDED_BY**2,
+            "that is the factor for the other direction: a larger mini-batch has a smaller "
+            "spread, so m must grow, by a factor larger than 1",
+        ),
     ),
     hints=(
-        "Notebook 02, section 4 measured it: the spread of the mini-batch gradient falls "
+        "Notebook 02, section 5 measured it: the spread of the mini-batch gradient falls "
         "like 1/√m.",
-        "For the spread to become half as large, how much larger must √m become? And m?",
+        "For the spread to become a third as large, how much larger must √m become? And m?",
     ),
 )
 

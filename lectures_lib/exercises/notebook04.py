@@ -1,4 +1,5 @@
-"""Exercises of notebook 04: a classifier that always says 1, and one-hot targets."""
+"""Exercises of notebook 04: a classifier that always says 1 (on the validation images),
+and one-hot targets."""
 
 from __future__ import annotations
 
@@ -11,36 +12,48 @@ from lectures_lib.exercises.checking import Function, Value
 
 
 @functools.cache
-def _test_labels() -> np.ndarray:
+def _labels(split: int) -> np.ndarray:
+    """The labels of MNIST's training (0), validation (1) or test (2) images."""
     from lectures_lib.data import load_mnist
 
-    return load_mnist(progressbar=False)[2].labels
+    return load_mnist(progressbar=False)[split].labels
 
 
-def _ones_in_test_set() -> int:
-    return int(np.sum(_test_labels() == 1))
+def _ones(split: int = 1) -> int:
+    return int(np.sum(_labels(split) == 1))
 
 
 always_one = Value(
     id="04.always_one",
-    expected=_ones_in_test_set,
+    expected=_ones,  # the question asks about the validation images
     slips=(
         (
-            lambda: _ones_in_test_set() / len(_test_labels()),
+            lambda: _ones() / len(_labels(1)),
             "that is the fraction; the question asks how many images (a count)",
         ),
         (
-            lambda: 100 * _ones_in_test_set() / len(_test_labels()),
+            lambda: 100 * _ones() / len(_labels(1)),
             "that is a percentage; the question asks how many images (a count)",
         ),
         (
-            lambda: len(_test_labels()) / 10,
+            lambda: len(_labels(1)) / 10,
             "one in ten would be right if every digit were equally common, but they are not",
+        ),
+        (
+            lambda: _ones(2),
+            "that is the number of 1s among the test images; the question asks about the "
+            "10,000 validation images",
+        ),
+        (
+            lambda: _ones(0),
+            "that is the number of 1s among the 50,000 training images; the question asks "
+            "about the 10,000 validation images",
         ),
     ),
     hints=(
-        "It is right exactly on the test images whose label is 1.",
-        "Section 2 counts how often each digit occurs in the test set.",
+        "It is right exactly on the validation images whose label is 1.",
+        "Section 2 counts how often each digit occurs in the test set, with np.bincount; "
+        "do the same with validation.labels.",
     ),
 )
 
