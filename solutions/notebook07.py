@@ -2,7 +2,7 @@
 
 import numpy as np
 
-# 06.z_spread: z = w_1 + ... + w_100 with independent w_k ~ N(0, 1). Variances add:
+# 07.z_spread: z = w_1 + ... + w_100 with independent w_k ~ N(0, 1). Variances add:
 # var(z) = 100 · 1 = 100, so the standard deviation is √100.
 Z_SPREAD = np.sqrt(100 * 1)
 

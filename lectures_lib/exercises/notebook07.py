@@ -6,7 +6,7 @@ import numpy as np
 
 from lectures_lib.exercises.checking import Function, Value
 
-N_INPUTS = 100  # 06.z_spread: a neuron with 100 inputs, all 1, weights drawn from N(0, 1)
+N_INPUTS = 100  # 07.z_spread: a neuron with 100 inputs, all 1, weights drawn from N(0, 1)
 
 z_spread = Value(
     id="07.z_spread",
