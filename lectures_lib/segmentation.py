@@ -20,12 +20,21 @@ MAX_WIDTH = 20
 widest of the training set is exactly 20; checked in tests/test_segmentation.py)."""
 
 
-def join_digits(images, gaps) -> np.ndarray:
-    """A string (28, width) of 28 x 28 digits side by side, inked columns only.
+def inked_extent(image) -> slice:
+    """The columns of an image (28, w) from its first inked column to its last, as a
+    slice (empty for a blank image); blank columns between them are kept."""
+    inked = np.flatnonzero(np.asarray(image).max(axis=0) > 0)
+    return slice(int(inked[0]), int(inked[-1]) + 1) if inked.size else slice(0, 0)
 
-    gaps[i] blank columns separate digit i from digit i + 1; a gap <= 0 makes them touch
-    or overlap (ink combined with max).  The string keeps the digits' grey levels and
-    dtype: MNIST's uint8 digits give a uint8 string.
+
+def join_digits(images, gaps) -> np.ndarray:
+    """A string (28, width) of 28 x 28 digits side by side.
+
+    Each digit is cropped to the columns from its first inked column to its last: the
+    blank margins go, a blank column inside a digit (a broken stroke, a speck of ink
+    apart from the stroke) stays.  gaps[i] blank columns separate digit i from digit
+    i + 1; a gap <= 0 makes them touch or overlap (ink combined with max).  The string
+    keeps the digits' grey levels and dtype: MNIST's uint8 digits give a uint8 string.
     """
     images = [np.asarray(im) for im in images]
     if not images:
@@ -35,8 +44,9 @@ def join_digits(images, gaps) -> np.ndarray:
     images = [im.reshape(28, 28) for im in images]
     if len(gaps) != len(images) - 1:
         raise ValueError(f"{len(images)} digits need {len(images) - 1} gaps, got {len(gaps)}")
-    pieces = [im[:, np.flatnonzero(im.max(axis=0) > 0)] for im in images]
-    starts = np.concatenate([[0], np.cumsum([p.shape[1] + g for p, g in zip(pieces, gaps)])])
+    pieces = [im[:, inked_extent(im)] for im in images]
+    steps = [p.shape[1] + int(g) for p, g in zip(pieces, gaps)]
+    starts = np.concatenate([[0], np.cumsum(steps, dtype=int)])  # one digit: no steps
     starts -= min(starts.min(), 0)
     width = max(int(max(s + p.shape[1] for s, p in zip(starts, pieces))), 1)
     out = np.zeros((28, width), dtype=np.result_type(*images))

@@ -17,9 +17,15 @@ def reader(mnist):
     return train_reader((training.images[:10_000], training.labels[:10_000]), epochs=3)
 
 
+def _width(image):
+    """Columns from a digit's first inked column to its last."""
+    extent = seg.inked_extent(np.asarray(image).reshape(28, 28))
+    return extent.stop - extent.start
+
+
 def test_join_digits_gaps_and_touching(mnist):
     images = mnist[2].images[:3]
-    widths = [int((im.reshape(28, 28).max(axis=0) > 0).sum()) for im in images]
+    widths = [_width(im) for im in images]
     apart = seg.join_digits(images, [4, 4])
     assert apart.shape == (28, sum(widths) + 8)
     assert len(seg.ink_runs(apart)) >= 3
@@ -29,6 +35,22 @@ def test_join_digits_gaps_and_touching(mnist):
         seg.join_digits(images, [1])
     with pytest.raises(ValueError, match="28 x 28"):
         seg.join_digits([np.zeros(780)], [])
+
+
+def test_join_digits_keeps_blank_columns_inside_a_digit(mnist):
+    """A digit with a broken stroke keeps its blank inner columns: only its margins go
+    (the string used to keep inked columns only, closing every gap inside a digit)."""
+    test = mnist[2]
+    digit = test.images[694].reshape(28, 28)  # a 5 with a blank column inside its ink
+    inked = digit.max(axis=0) > 0
+    first, last = np.flatnonzero(inked)[[0, -1]]
+    assert not inked[first:last].all()
+    assert seg.inked_extent(digit) == slice(first, last + 1)
+    np.testing.assert_array_equal(seg.join_digits([digit], []), digit[:, first : last + 1])
+    string = seg.join_digits([test.images[0], digit], [3])
+    assert string.shape[1] == _width(test.images[0]) + 3 + _width(digit)
+    assert len(seg.ink_runs(string)) == 1 + len(seg.ink_runs(digit))  # its pieces stay apart
+    assert seg.inked_extent(np.zeros((28, 28))) == slice(0, 0)
 
 
 def test_strings_keep_mnist_grey_levels(mnist):
