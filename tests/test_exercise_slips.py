@@ -442,7 +442,119 @@ def cost_by_the_library(net, X, Y):
     return net.cost(X, Y)
 
 
-# --- 06.should_stop ---
+# --- 06.update_mini_batch ---
+
+
+@slip("06.update_mini_batch", "gradient ascent")
+def step_uphill(net, X, Y, eta):
+    nabla_w, nabla_b = net.backprop(X, Y)
+    for w, nw in zip(net.weights, nabla_w):
+        w += eta / len(X) * nw
+    for b, nb in zip(net.biases, nabla_b):
+        b += eta / len(X) * nb
+
+
+@slip("06.update_mini_batch", "a missing 1/m")
+def step_with_the_sum(net, X, Y, eta):
+    nabla_w, nabla_b = net.backprop(X, Y)
+    for w, nw in zip(net.weights, nabla_w):
+        w -= eta * nw
+    for b, nb in zip(net.biases, nabla_b):
+        b -= eta * nb
+
+
+@slip("06.update_mini_batch", "divided by m twice")
+def step_averaged_twice(net, X, Y, eta):
+    nabla_w, nabla_b = net.backprop(X, Y)
+    m = len(X)
+    mean_w = [nw / m for nw in nabla_w]  # the mean ...
+    mean_b = [nb / m for nb in nabla_b]
+    for w, g in zip(net.weights, mean_w):
+        w -= eta / m * g  # ... divided by m once more
+    for b, g in zip(net.biases, mean_b):
+        b -= eta / m * g
+
+
+@slip("06.update_mini_batch", "the lecture's mini-batch size")
+def step_divided_by_ten(net, X, Y, eta):
+    nabla_w, nabla_b = net.backprop(X, Y)
+    for w, nw in zip(net.weights, nabla_w):
+        w -= eta / 10 * nw
+    for b, nb in zip(net.biases, nabla_b):
+        b -= eta / 10 * nb
+
+
+@slip("06.update_mini_batch", "the biases did not move")
+def step_weights_only(net, X, Y, eta):
+    nabla_w, _ = net.backprop(X, Y)
+    for w, nw in zip(net.weights, nabla_w):
+        w -= eta / len(X) * nw
+
+
+@slip("06.update_mini_batch", "the weights did not move")
+def step_biases_only(net, X, Y, eta):
+    _, nabla_b = net.backprop(X, Y)
+    for b, nb in zip(net.biases, nabla_b):
+        b -= eta / len(X) * nb
+
+
+@slip("06.update_mini_batch", "net.backprop was called again after the weights had moved")
+def step_backprop_per_list(net, X, Y, eta):
+    for w, nw in zip(net.weights, net.backprop(X, Y)[0]):
+        w -= eta / len(X) * nw
+    for b, nb in zip(net.biases, net.backprop(X, Y)[1]):
+        b -= eta / len(X) * nb
+
+
+@slip("06.update_mini_batch", "one small step per example")
+def step_per_example(net, X, Y, eta):
+    for x, y in zip(X, Y):
+        nabla_w, nabla_b = net.backprop(x[np.newaxis], y[np.newaxis])
+        for w, nw in zip(net.weights, nabla_w):
+            w -= eta / len(X) * nw
+        for b, nb in zip(net.biases, nabla_b):
+            b -= eta / len(X) * nb
+
+
+@slip("06.update_mini_batch", "returned new arrays")
+def step_into_new_arrays(net, X, Y, eta):
+    nabla_w, nabla_b = net.backprop(X, Y)
+    weights = [w - eta / len(X) * nw for w, nw in zip(net.weights, nabla_w)]
+    biases = [b - eta / len(X) * nb for b, nb in zip(net.biases, nabla_b)]
+    return weights, biases
+
+
+@slip("06.update_mini_batch", "`w = w - …` makes a new array")
+def step_rebinds_names(net, X, Y, eta):
+    nabla_w, nabla_b = net.backprop(X, Y)
+    for w, nw in zip(net.weights, nabla_w):
+        w = w - eta / len(X) * nw  # noqa: PLW2901 - the slip: a new array named w
+    for b, nb in zip(net.biases, nabla_b):
+        b = b - eta / len(X) * nb  # noqa: PLW2901
+
+
+@slip("06.update_mini_batch", "Pair them in that order")
+def step_with_swapped_gradients(net, X, Y, eta):
+    nabla_w, nabla_b = net.backprop(X, Y)
+    for w, nb in zip(net.weights, nabla_b):
+        w -= eta / len(X) * nb
+
+
+@slip("06.update_mini_batch", "net.update_mini_batch is switched off")
+def step_by_the_library(net, X, Y, eta):
+    net.update_mini_batch(X, Y, eta)
+
+
+@slip("06.update_mini_batch", "changed its argument X")
+def step_rescales_the_inputs(net, X, Y, eta):
+    X /= X.max()  # "inputs from 0 to 1", in place: X is the caller's array
+    nabla_w, nabla_b = net.backprop(X, Y)
+    for w, b, nw, nb in zip(net.weights, net.biases, nabla_w, nabla_b):
+        w -= eta / len(X) * nw
+        b -= eta / len(X) * nb
+
+
+# --- 07.should_stop ---
 
 
 @slip("07.should_stop", "compare each epoch with the one before it")

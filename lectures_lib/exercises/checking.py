@@ -169,6 +169,10 @@ class Function(Exercise):
     run: (your function, arguments) -> the result to compare; by default what it returns.
     changes: positions of the arguments the function is meant to change; the others
     must come back untouched.
+    in_place: the function's work is to change the arguments at the positions in
+    ``changes`` (a network's weights and biases, say), not to return something: what is
+    compared is those arguments after the call, and the reference and the slip models
+    are written the same way, changing the copies they are given.
     parts: names of the parts of a result that is a tuple, e.g. ("∂C/∂w", "∂C/∂b").
     advice: an exception raised by your function -> advice in the lecture's terms, or None.
     """
@@ -182,6 +186,7 @@ class Function(Exercise):
     run: Callable | None = None
     changes: tuple[int, ...] = ()
     parts: tuple[str, ...] = ()
+    in_place: bool = False
     rtol: float = 1e-7
     atol: float = 1e-10
     advice: Callable[[Exception], str | None] | None = None
@@ -239,7 +244,7 @@ class Function(Exercise):
         returned nothing, or changed an argument it should have left alone."""
         results = []
         for arguments in self.cases(np.random.default_rng(zlib.crc32(self.id.encode()))):
-            expected = self.reference(*copy.deepcopy(arguments))
+            expected = self._outcome(self.reference)(*copy.deepcopy(arguments))
             given = copy.deepcopy(arguments)
             before = [_snapshot(a) for a in given]
             try:
@@ -249,7 +254,13 @@ class Function(Exercise):
                 return self._not_attempted()
             except Exception as error:  # noqa: BLE001 - any error in student code is reported
                 return Feedback(ERROR, self._error_message(error, function, arguments))
-            if result is None and self.run is None:
+            if self.in_place:
+                if result is None and all(
+                    _unchanged(before[i], _snapshot(given[i])) for i in self.changes
+                ):
+                    return Feedback(NOT_ATTEMPTED, self._unchanged_message())
+                result = self._changed(given)
+            elif result is None and self.run is None:
                 return Feedback(
                     NOT_ATTEMPTED,
                     f"Not finished yet: {self.name} returns None. "
@@ -271,6 +282,7 @@ class Function(Exercise):
                 f"{self.against}.",
             )
         for model, why in self.slips:
+            model = self._outcome(model)
             if all(self._same(result, _safely(model, a)) for a, result, _ in results):
                 return Feedback(WRONG, f"Not yet: {why}.")
         for shows_on, why in self.symptoms:
@@ -281,6 +293,31 @@ class Function(Exercise):
             WRONG,
             f"Not yet: {self._difference(result, expected)}, "
             f"for {self._show(arguments)}.\n{ask_for_hint(self.id)}",
+        )
+
+    def _outcome(self, model):
+        """The reference or a slip model as the checker compares it: what it returns, or for
+        an in-place exercise the arguments it changed, as they are after the call."""
+        if not self.in_place:
+            return model
+
+        def changed(*arguments):
+            model(*arguments)
+            return self._changed(arguments)
+
+        return changed
+
+    def _changed(self, arguments):
+        """Copies of the arguments an in-place function changes (one, or a list of them)."""
+        changed = [_snapshot(arguments[i]) for i in self.changes]
+        return changed[0] if len(changed) == 1 else changed
+
+    def _unchanged_message(self) -> str:
+        names = " and ".join(self.parameters[i] for i in self.changes)
+        return (
+            f"Not finished yet: {self.name} returns None and leaves {names} as it was. It "
+            f"should change {names} in place: `w -= …` changes the array w itself, while "
+            "`w = w - …` makes a new array and leaves the old one as it was."
         )
 
     # --- comparing results, in words ---
