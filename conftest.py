@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
+
+from lectures_lib.models import write_atomically
 
 ROOT = Path(__file__).resolve().parent
 BUILD = ROOT / "build"
@@ -130,7 +130,7 @@ def _keep_executed_copy(notebook, run) -> None:
     for number, cell in enumerate(code_cells):
         cell.outputs = [_output(out) for out in run["outputs"][number]]
         cell.execution_count = number + 1
-    _write_atomically(path, nbformat.writes(nb))
+    write_atomically(path, nbformat.writes(nb))
 
 
 def _output(out):
@@ -149,19 +149,6 @@ def _output(out):
     if kind == "execute_result":
         fields["execution_count"] = out.get("execution_count")
     return nbformat.v4.new_output(kind, **fields)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())  # as any new file (mkstemp makes it 0600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _measured() -> dict:
@@ -183,7 +170,7 @@ def pytest_terminal_summary(terminalreporter):
         return
     report = json.loads(REPORT.read_text()) if REPORT.exists() else {}
     report.update(measured)
-    _write_atomically(REPORT, json.dumps(dict(sorted(report.items())), indent=1) + "\n")
+    write_atomically(REPORT, json.dumps(dict(sorted(report.items())), indent=1) + "\n")
     write = terminalreporter.write_line
     terminalreporter.section(
         f"notebooks: run time and kernel peak memory (budget {BUDGET_SECONDS} s, {BUDGET_MB} MB)"
@@ -197,9 +184,3 @@ def pytest_terminal_summary(terminalreporter):
         ]
         write(f"{name:40s} {row['seconds']:6.1f} s  {mb}  {'  '.join(o for o in over if o)}")
     write(f"(kept in {REPORT.relative_to(ROOT)}; `make report` prints the README's table)")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -22,13 +22,13 @@ copy there is executed here, in a fresh kernel (the slow way, minutes for the se
 from __future__ import annotations
 
 import copy
-import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import nbformat
+
+from lectures_lib.models import write_atomically
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -75,28 +75,8 @@ def executed_copy(path: Path, cache: Path = EXECUTED):
     NotebookClient(
         nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     ).execute()
-    write_atomically(nb, kept)
+    write_atomically(kept, nbformat.writes(nb))
     return nb
-
-
-def write_atomically(nb, path: Path) -> None:
-    """Write the notebook to ``path`` through a temporary file: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            nbformat.write(nb, f)
-        os.chmod(tmp, 0o666 & ~_umask())  # as any new file (mkstemp makes it 0600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _tags(cell) -> list[str]:

@@ -98,18 +98,18 @@ def random_batch(rng, sizes, m):
     return rng.random((m, sizes[0])), Y
 
 
-def _network_cases(rng, shapes, switched_off=()):
+def network_cases(rng, shapes, switched_off=()):
     """(net, X, Y) for each (sizes, m); the methods named in switched_off raise if called."""
     cases = []
     for sizes, m in shapes:
         net = random_network(rng, sizes)
         for method in switched_off:
-            setattr(net, method, _SwitchedOff(method))
+            setattr(net, method, SwitchedOff(method))
         cases.append((net, *random_batch(rng, sizes, m)))
     return cases
 
 
-class _SwitchedOff:
+class SwitchedOff:
     """Stands in for a method of the network that the exercise asks you to write."""
 
     def __init__(self, method):
@@ -148,7 +148,7 @@ def _backprop(net, X, Y, *, output_prime=True, hidden_prime=True, sign=1, rows=F
 
 def _backprop_cases(rng):
     shapes = (([4, 3, 2], 3), ([5, 4, 3, 2], 4), ([3, 3, 3, 3], 2), ([6, 5, 4], 5))
-    return _network_cases(rng, shapes, switched_off=("backprop",))
+    return network_cases(rng, shapes, switched_off=("backprop",))
 
 
 def _library_backprop(net, X, Y):
@@ -245,7 +245,7 @@ backprop = Function(
 
 def _cost_cases(rng):
     shapes = (([4, 3, 2], 5), ([5, 4, 3], 1), ([3, 4, 3, 2], 7), ([6, 5, 4], 3))
-    return _network_cases(rng, shapes, switched_off=("cost",))
+    return network_cases(rng, shapes, switched_off=("cost",))
 
 
 def _library_cost(net, X, Y):

@@ -4,7 +4,7 @@ w -> w - (eta/m) sum_x dC_x/dw, applied to the network's own arrays."""
 from __future__ import annotations
 
 from lectures_lib.exercises.checking import Function
-from lectures_lib.exercises.notebook05 import random_batch, random_network
+from lectures_lib.exercises.notebook05 import network_cases
 
 # (sizes, m, eta) of the test calls: no mini-batch of 10, the lecture's size, so that a
 # step divided by 10 instead of m shows; learning rates on both sides of 1
@@ -16,27 +16,11 @@ _SHAPES = (
 )
 
 
-class _SwitchedOff:
-    """Stands in for a method of the network that the exercise asks you to write."""
-
-    def __init__(self, method):
-        self.method = method
-
-    def __call__(self, *arguments, **keywords):
-        raise RuntimeError(
-            f"net.{self.method} is switched off in this exercise: the point is to write it"
-        )
-
-
 def _cases(rng):
     """(net, X, Y, eta) for each shape; net's own update_mini_batch and SGD raise if called."""
-    cases = []
-    for sizes, m, eta in _SHAPES:
-        net = random_network(rng, sizes)
-        for method in ("update_mini_batch", "SGD"):
-            setattr(net, method, _SwitchedOff(method))
-        cases.append((net, *random_batch(rng, sizes, m), eta))
-    return cases
+    shapes = [(sizes, m) for sizes, m, _ in _SHAPES]
+    cases = network_cases(rng, shapes, switched_off=("update_mini_batch", "SGD"))
+    return [(*case, eta) for case, (_, _, eta) in zip(cases, _SHAPES)]
 
 
 def library_step(net, X, Y, eta):
