@@ -58,24 +58,30 @@ class BoundedKernelManager(AsyncMappingKernelManager):
 
     max_kernels = Integer(4, config=True, help="How many pages (kernels) may run at once.")
 
-    _starting = 0  # kernels being started: counted, so that two requests cannot both pass
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # ids of kernels being started: a kernel is listed before it has started, so the
+        # bound counts the union (counting both would refuse pages below the bound)
+        self._starting: set[str] = set()
 
-    async def start_kernel(self, **kwargs):
-        if len(self.list_kernel_ids()) + self._starting >= self.max_kernels:
-            raise web.HTTPError(
-                503,
-                "%d presenter pages are running, the most allowed (--max-kernels).",
-                self.max_kernels,
-                reason=(
-                    f"{self.max_kernels} pages are running already: close one of them "
-                    "(its kernel stops), then reload this page"
-                ),
-            )
-        self._starting += 1
+    async def start_kernel(self, *, kernel_id=None, **kwargs):
+        if kernel_id is None or kernel_id not in self:
+            if len(set(self.list_kernel_ids()) | self._starting) >= self.max_kernels:
+                raise web.HTTPError(
+                    503,
+                    "%d presenter pages are running, the most allowed (--max-kernels).",
+                    self.max_kernels,
+                    reason=(
+                        f"{self.max_kernels} pages are running already: close one of them "
+                        "(its kernel stops), then reload this page"
+                    ),
+                )
+            kernel_id = kernel_id or self.new_kernel_id()
+        self._starting.add(kernel_id)
         try:
-            return await super().start_kernel(**kwargs)
+            return await super().start_kernel(kernel_id=kernel_id, **kwargs)
         finally:
-            self._starting -= 1
+            self._starting.discard(kernel_id)
 
 
 def refusal(request) -> str | None:
