@@ -108,6 +108,15 @@ def fetch_mnist(*, required: bool) -> bool:
     return True
 
 
+def prepare_compiled_path() -> int:
+    """Compile numba's training kernels into its cache once, so that notebooks load them
+    (lectures_lib._compiled.warm_cache); a numba that is missing only says so."""
+    from lectures_lib._compiled import warm_cache
+
+    print(warm_cache(), flush=True)
+    return 0
+
+
 def run(command: list[str], env: dict | None = None, dry_run: bool = False) -> int:
     """Run ``command`` in the project's folder and return its exit code. Ctrl-C reaches it
     too (a Jupyter server then asks whether to stop); this waits until it has ended."""
@@ -140,11 +149,12 @@ def main(argv: list[str] | None = None) -> int:
     if name == "data":
         from lectures_lib.data import main as data_main
 
-        return 0 if dry_run else data_main()
+        return 0 if dry_run else (data_main() or prepare_compiled_path())
     if name == "lab":
         needs("jupyterlab", "lab")
         if not dry_run:
             fetch_mnist(required=False)
+            prepare_compiled_path()
             print("JupyterLab prints its address with the token below (open it if no browser "
                   "window opens); `jupyter server list` shows it again.\n", flush=True)  # fmt: skip
         return run(lab_command(args), dry_run=dry_run)

@@ -2,6 +2,7 @@
 the textbook's per-example loop, the compiled and float32 paths, uint8 images, the history,
 patience, and every bad input a student can reach."""
 
+import os
 import tracemalloc
 
 import numpy as np
@@ -613,7 +614,6 @@ def test_save_and_load(tmp_path):
 
 
 def test_a_saved_network_follows_the_umask(tmp_path):
-    import os
 
     old = os.umask(0o022)
     try:
@@ -753,3 +753,37 @@ def test_a_damaged_compressed_member_is_refused_with_the_files_name(tmp_path):
     (tmp_path / "net.npz").write_bytes(bytes(data))
     with pytest.raises(ValueError, match=rf"{tmp_path / 'net.npz'} is damaged.*save the network"):
         Network.load(tmp_path / "net.npz")
+
+
+_TRAIN_IN_A_FRESH_PROCESS = """
+import numpy as np
+from lectures_lib import _compiled
+from lectures_lib.network import Network
+
+for sizes in ([784, 30, 10], [784, 30, 30, 10], [784, 30, 30, 30, 10]):
+    X = (np.random.default_rng(0).random((20, 784)) * 255).astype(np.uint8)
+    Network(sizes, rng=0).SGD((X, np.arange(20) % 10), 1, 10, 3.0)
+stats = _compiled._sgd_epoch.stats
+print(sum(stats.cache_hits.values()), sum(stats.cache_misses.values()))
+"""
+
+
+@needs_numba
+def test_warm_cache_leaves_nothing_for_a_notebook_to_compile():
+    """`python -m lectures_lib data` (make lab / test / present) warms numba's cache, so
+    that a notebook's kernel loads the training kernel for 2-4 layers instead of compiling
+    it (seconds, and about 50 MB of memory, in every kernel).  Uses numba's own cache
+    folder: warm after the first run, so the test takes seconds."""
+    import subprocess
+    import sys
+
+    def run(code):
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        return done.stdout.split("\n")[-2]
+
+    assert run("from lectures_lib._compiled import warm_cache; print(warm_cache())").startswith(
+        "the compiled training path is ready"
+    )
+    assert run(_TRAIN_IN_A_FRESH_PROCESS) == "3 0"  # three loaded, none compiled
