@@ -5,8 +5,10 @@
   stay free of warnings, as students see them.
 - Each notebook that nbval runs is measured: its run time (from starting its kernel to the
   end of its last cell) and its kernel's peak memory (VmHWM, the kernel process's largest
-  resident size, read just before nbval shuts the kernel down). The terminal summary lists
-  them against the budget (30 s, 400 MB), and build/notebook_report.json keeps them for
+  resident size, read just before nbval shuts the kernel down), with the part of its
+  resident memory at that moment that is mapped from files (RssFile: mostly shared
+  libraries' code, which the kernels on one machine share). The terminal summary lists them
+  against the budget (30 s, 400 MB), and build/notebook_report.json keeps them for
   `make report` (tools/notebook_report.py), which prints the README's run-time table.
 - A notebook whose every cell passed is written, with the outputs nbval computed, to
   build/executed/: the slide decks are made from these (tools/build_slides.py), so neither
@@ -94,7 +96,7 @@ def pytest_runtest_makereport(item, call):
 def pytest_runtest_teardown(item, nextitem):
     last_cell = _is_notebook_cell(item) and (nextitem is None or nextitem.parent is not item.parent)
     if last_cell:  # nbval stops the kernel in this teardown: read its peak memory first
-        _run_of(item)["peak_mb"] = _kernel_peak_mb(item.parent)
+        _run_of(item).update(_kernel_memory(item.parent))
     result = yield
     if last_cell:
         run = _run_of(item)
@@ -103,17 +105,21 @@ def pytest_runtest_teardown(item, nextitem):
     return result
 
 
-def _kernel_peak_mb(notebook) -> float | None:
-    """The kernel process's peak resident memory (VmHWM) in MB, or None where unknown."""
+def _kernel_memory(notebook) -> dict:
+    """The kernel process's peak resident memory (VmHWM) in MB, and how much of what is
+    resident at the end is mapped from files (RssFile: mostly shared libraries' code, such
+    as numba's LLVM, which every kernel on a machine shares); {} where unknown."""
+    fields = {"VmHWM:": "peak_mb", "RssFile:": "files_mb"}
     try:
         pid = notebook.kernel.km.provisioner.pid
         with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024  # kB
-    except (AttributeError, OSError, ValueError):
-        pass
-    return None
+            return {
+                fields[line.split()[0]]: int(line.split()[1]) / 1024  # kB
+                for line in status
+                if line.split()[0] in fields
+            }
+    except (AttributeError, OSError, ValueError, IndexError):
+        return {}
 
 
 def _keep_executed_copy(notebook, run) -> None:
@@ -156,6 +162,7 @@ def _measured() -> dict:
         Path(str(notebook.fspath)).stem: {
             "seconds": round(run["seconds"], 1),
             "peak_mb": None if run.get("peak_mb") is None else round(run["peak_mb"]),
+            "files_mb": None if run.get("files_mb") is None else round(run["files_mb"]),
             "passed": not run["failed"],
             "measured": time.strftime("%Y-%m-%d %H:%M"),
         }
@@ -182,5 +189,8 @@ def pytest_terminal_summary(terminalreporter):
             f"over {BUDGET_MB} MB" * (row["peak_mb"] is not None and row["peak_mb"] > BUDGET_MB),
             "FAILED" * (not row["passed"]),
         ]
-        write(f"{name:40s} {row['seconds']:6.1f} s  {mb}  {'  '.join(o for o in over if o)}")
+        files = "" if row["files_mb"] is None else f"({row['files_mb']:3d} MB from files)"
+        write(f"{name:34s} {row['seconds']:5.1f} s {mb} {files}  {'  '.join(o for o in over if o)}")
+    write("(MB from files: of what was resident at the end, the part mapped from files, mostly")
+    write(" shared libraries' code, which the kernels on one machine share)")
     write(f"(kept in {REPORT.relative_to(ROOT)}; `make report` prints the README's table)")
