@@ -113,12 +113,9 @@ def _kernel_memory(notebook) -> dict:
     try:
         pid = notebook.kernel.km.provisioner.pid
         with open(f"/proc/{pid}/status") as status:
-            return {
-                fields[line.split()[0]]: int(line.split()[1]) / 1024  # kB
-                for line in status
-                if line.split()[0] in fields
-            }
-    except (AttributeError, OSError, ValueError, IndexError):
+            rows = (line.split() for line in status)  # "VmHWM:  347232 kB"
+            return {fields[row[0]]: int(row[1]) / 1024 for row in rows if row[0] in fields}
+    except (AttributeError, OSError, ValueError):
         return {}
 
 

@@ -32,8 +32,9 @@ from lectures_lib.history import History, Recorder
 from lectures_lib.neurons import sigmoid, sigmoid_prime
 
 # examples per piece when a large batch is fed forward: a piece's float copy is 1.6 MB for
-# MNIST (1,000 rows, 6.3 MB, raised a notebook's peak memory by 15 MB when two training
-# threads evaluated at once; evaluating 10,000 images took no longer measurably)
+# MNIST (pieces of 1,000 rows, 6.3 MB, raised a notebook's peak memory by 15 MB when two
+# training threads evaluated at once). Evaluating the 10,000 test images takes as long
+# either way (measured: about 30 ms for [784, 30, 10], 50 ms for [784, 100, 10]).
 CHUNK = 250
 
 
