@@ -288,6 +288,26 @@ def test_floats_in_0_1_train_as_the_grey_levels_they_scale(engine, dtype):
     assert max_difference(a, b) <= (0 if dtype == np.float64 else 1e-5)
 
 
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float16, np.longdouble, ">f8", "<f4", ">u2"])
+def test_unusual_dtypes_train_the_same_on_both_engines(dtype):
+    """The compiled engine crashed on float16, longdouble and big-endian inputs that the
+    numpy engine trained; both now train on them as numpy converts them (float64)."""
+    rng = np.random.default_rng(14)
+    X = rng.integers(0, 256, (101, 6), dtype=np.uint8)
+    X = X.astype(dtype) if np.dtype(dtype).kind == "u" else (X / 255).astype(dtype)
+    labels = rng.integers(0, 3, 101)
+    a, b = Network([6, 5, 3], rng=1), Network([6, 5, 3], rng=1)
+    history = sgd(a, (X, labels), 2, 7, 3.0, rng=2, test=(X, labels), engine="numpy")
+    compiled = sgd(b, (X, labels), 2, 7, 3.0, rng=2, test=(X, labels), engine="numba")
+    assert compiled.correct == history.correct
+    assert max_difference(a, b) <= 1e-12
+    c = Network([6, 5, 3], rng=1)  # the same steps as the input converted beforehand
+    as_float64 = X.astype(np.float64) / (255 if X.dtype.kind == "u" else 1)
+    sgd(c, (as_float64, labels), 2, 7, 3.0, rng=2, engine="numpy")
+    assert max_difference(a, c) <= 1e-12
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_float_grey_levels_are_refused_with_the_fix(dtype):
     """Floats 0-255 used to train silently at 21%: now a message says to divide by 255."""
