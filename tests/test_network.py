@@ -2,8 +2,10 @@
 the textbook's per-example loop, the compiled and float32 paths, uint8 images, the history,
 patience, and every bad input a student can reach."""
 
+import inspect
+import subprocess
+import sys
 import tracemalloc
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -227,7 +229,7 @@ def test_the_algorithm_imports_nothing_of_the_trainer():
     """network.py imports numpy, neurons and checks: no engine, record, thread or file."""
     import ast
 
-    tree = ast.parse(Path(network.__file__).read_text())
+    tree = ast.parse(inspect.getsource(network))
     imported = {
         alias.name
         for node in ast.walk(tree)
@@ -694,65 +696,76 @@ def test_integer_weights_are_refused_not_truncated(engine):
 # --- the engine --------------------------------------------------------------------------
 
 
-@pytest.fixture
-def compiled_path_off(monkeypatch):
-    """status() says the compiled path cannot be used; the printed line can show again."""
-    monkeypatch.setattr(_compiled, "status", lambda: (False, "a reason"))
-    monkeypatch.setattr(_compiled, "sgd_epoch", lambda *a: pytest.fail("compiled path used"))
-    _compiled._say_once.cache_clear()
-    yield
-    _compiled._say_once.cache_clear()
+def run_python(code, *args):
+    """The lines that ``code`` prints, run by this Python in a fresh process."""
+    done = subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, check=True
+    )
+    return done.stdout.splitlines()
 
 
-def test_without_the_compiled_path_one_line_says_so_and_numpy_trains(compiled_path_off, capsys):
-    X, labels = xor_like()
+_TRAIN_WITHOUT_NUMBA = """
+import sys
+sys.modules["numba"] = None  # import numba fails, as where it is not installed
+import numpy as np
+from lectures_lib.network import Network
+from lectures_lib.runs import sgd
+
+rng = np.random.default_rng(0)
+X, labels = rng.random((200, 2)), rng.integers(0, 2, 200)
+for _ in range(2):
+    net = Network([2, 3, 2], rng=0)
+    history = sgd(net, (X, labels), 2, 10, 1.0, rng=1)  # engine="auto"
+    print(history.engine, net.weights[0].tobytes().hex())
+try:
+    sgd(Network([2, 3, 2], rng=0), (X, labels), 1, 10, 1.0, engine="numba")
+except ImportError as error:
+    print(error)
+"""
+
+
+def test_without_numba_one_line_says_so_and_numpy_trains():
+    rng = np.random.default_rng(0)
+    X, labels = rng.random((200, 2)), rng.integers(0, 2, 200)
     expected = Network([2, 3, 2], rng=0)
     sgd(expected, (X, labels), 2, 10, 1.0, rng=1, engine="numpy")
-    for _ in range(2):
-        net = Network([2, 3, 2], rng=0)
-        sgd(net, (X, labels), 2, 10, 1.0, rng=1)  # engine="auto"
-        assert same_parameters(net, expected)
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1 and "compiled path is off (a reason)" in out
-    with pytest.raises(ImportError, match="engine='numba' cannot be used: a reason"):
-        sgd(Network([2, 3, 2], rng=0), (X, labels), 1, 10, 1.0, engine="numba")
+    lines = run_python(_TRAIN_WITHOUT_NUMBA)
+    assert len(lines) == 4 and "compiled path is off (numba cannot be imported" in lines[0]
+    assert lines[1:3] == [f"numpy {expected.weights[0].tobytes().hex()}"] * 2
+    assert lines[3].startswith("engine='numba' cannot be used: numba cannot be imported")
 
 
 @needs_numba
-def test_a_changed_gemm_declaration_switches_the_compiled_path_off(monkeypatch):
+def test_the_engine_used_is_recorded():
+    X, labels = xor_like()
+    assert sgd(Network([2, 3, 2], rng=0), (X, labels), 1, 10, 1.0).engine == "numba"
+    assert sgd(Network([2, 3, 2], rng=0), (X, labels), 1, 10, 1.0, engine="numpy").engine == "numpy"
+
+
+@needs_numba
+def test_a_changed_gemm_declaration_switches_the_compiled_path_off():
     """If numba's numba_xxgemm ever takes other arguments than those passed here, the
     check refuses it before any call through it."""
     from numba.core import types
 
-    def changed(types_module, dtype):
+    def changed(dtype):
         pointer = types.CPointer(dtype)
         return types.intc(types.char, types.char, types.intp, pointer, pointer, types.intp)
 
-    monkeypatch.setattr(_compiled, "_expected_gemm_signature", changed)
-    _compiled.status.cache_clear()
-    try:
-        works, reason = _compiled.status()
-        assert not works and "numba_xxgemm" in reason and "not as tested" in reason
-    finally:
-        monkeypatch.undo()
-        _compiled.status.cache_clear()
-    assert _compiled.status() == (True, "")
+    works, reason = _compiled.check_gemm("9.9", declaration=changed)
+    assert (
+        not works and "numba 9.9 declares numba_xxgemm as" in reason and "not as tested" in reason
+    )
+    assert _compiled.check_gemm("9.9") == (True, "")  # numba's own declaration passes
 
 
 @needs_numba
-def test_a_numba_that_fails_the_check_switches_the_compiled_path_off(monkeypatch):
-    def broken(version):
+def test_a_numba_that_fails_the_check_switches_the_compiled_path_off():
+    def broken(dtype):
         raise RuntimeError("numba was built for ILP64 BLAS")
 
-    monkeypatch.setattr(_compiled, "_check_gemm", broken)
-    _compiled.status.cache_clear()
-    try:
-        works, reason = _compiled.status()
-        assert not works and "failed the check" in reason and "ILP64" in reason
-    finally:
-        monkeypatch.undo()
-        _compiled.status.cache_clear()
-    assert _compiled.status() == (True, "")
+    works, reason = _compiled.check_gemm("9.9", declaration=broken)
+    assert not works and "failed the check" in reason and "ILP64" in reason
 
 
 _TRAIN_IN_A_FRESH_PROCESS = """
@@ -774,16 +787,6 @@ def test_warm_cache_leaves_nothing_for_a_notebook_to_compile():
     that a notebook's kernel loads the training kernel for 2-4 layers instead of compiling
     it (seconds, and about 50 MB of memory, in every kernel).  Uses numba's own cache
     folder: warm after the first run, so the test takes seconds."""
-    import subprocess
-    import sys
-
-    def run(code):
-        done = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True
-        )
-        return done.stdout.split("\n")[-2]
-
-    assert run("from lectures_lib._compiled import warm_cache; print(warm_cache())").startswith(
-        "the compiled training path is ready"
-    )
-    assert run(_TRAIN_IN_A_FRESH_PROCESS) == "3 0"  # three loaded, none compiled
+    warmed = run_python("from lectures_lib._compiled import warm_cache; print(warm_cache())")
+    assert warmed[-1].startswith("the compiled training path is ready")
+    assert run_python(_TRAIN_IN_A_FRESH_PROCESS)[-1] == "3 0"  # three loaded, none compiled
