@@ -8,7 +8,7 @@ import stat
 import numpy as np
 import pytest
 
-from lectures_lib import network_file, reader
+from lectures_lib import files, network_file, reader
 from lectures_lib.network import Network
 
 
@@ -193,6 +193,16 @@ def test_a_folder_that_cannot_be_written_still_gives_a_reader(small, tmp_path, m
     out = capsys.readouterr().out
     assert net.sizes == [784, 100, 10] and out.count("\n") == 1 and "Could not save" in out
     assert os.listdir(tmp_path) == []
+
+
+def test_an_interrupted_write_of_the_record_leaves_the_old_file_whole(tmp_path):
+    """The record goes through files.write_atomically: a write that fails halfway (text
+    that cannot be encoded) leaves the old record as it was and no partial file."""
+    path = reader.record_path(tmp_path / "net.npz")
+    files.write_atomically(path, "old")
+    with pytest.raises(UnicodeEncodeError):
+        files.write_atomically(path, "new \udc80")
+    assert path.read_text() == "old" and os.listdir(tmp_path) == ["net.json"]
 
 
 def test_cache_files_respect_the_umask(small, tmp_path):
