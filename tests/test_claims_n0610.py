@@ -11,8 +11,7 @@ import pytest
 from threadpoolctl import threadpool_limits
 
 from lectures_lib.data import load_mnist
-from lectures_lib.network import NetworkSaturated
-from lectures_lib.runs import Job, train, train_runs
+from lectures_lib.runs import Job, NetworkSaturated, train, train_runs
 
 pytestmark = pytest.mark.claims
 
@@ -25,7 +24,7 @@ def mnist():
 
 
 def histories(jobs, training, **data):
-    """Each job's History, two at a time; a run that SGD stops with NetworkSaturated
+    """Each job's History, two at a time; a run that the trainer stops with NetworkSaturated
     gives what it recorded until then."""
 
     def run(job):
