@@ -11,7 +11,8 @@ import pytest
 from threadpoolctl import threadpool_limits
 
 from lectures_lib.data import load_mnist
-from lectures_lib.runs import Job, NetworkSaturated, train, train_runs
+from lectures_lib.network import Network
+from lectures_lib.runs import Job, NetworkSaturated, sgd, train, train_runs
 
 pytestmark = pytest.mark.claims
 
@@ -60,6 +61,48 @@ def test_06_eta_sweep_holds_over_seeds(mnist):
         assert best[0.001] < 0.2 and best[100.0] < 0.2, (s, best)
         assert np.all(np.diff(runs[0.001].training_cost) < 0), s
         assert min(runs[100.0].training_cost) > 0.499, s
+
+
+def validation_after_schedule(seed, schedule, training, validation, epochs=10):
+    """[784, 30, 10] from this seed, one epoch at a time, η = schedule(η, accuracies so
+    far) before each epoch (starting from 3.0): the validation images right after the last
+    epoch."""
+    rng = np.random.default_rng(seed)
+    net, eta, correct = Network((784, 30, 10), rng=rng), 3.0, []
+    for _ in range(epochs):
+        eta = schedule(eta, correct)
+        history = sgd(net, training, 1, 10, eta, rng=rng, validation=validation)
+        correct.append(history.validation_correct[-1])
+    return correct[-1]
+
+
+def test_06_schedules_no_free_win(mnist):
+    """Notebook 06, section 3 ("η need not stay fixed"): over 10 epochs of [784, 30, 10]
+    from seeds 0-4, neither a fixed drop (η = 3.0, then 0.3 from epoch 6) nor Nielsen's
+    rule (η halved after each epoch whose validation accuracy fell) beats a constant
+    η = 3.0 from every seed, and the median difference in the validation accuracy after
+    the last epoch is under half a point, either way."""
+    training, validation, _ = mnist
+    schedules = {
+        "constant": lambda eta, correct: eta,
+        "fixed drop": lambda eta, correct: 0.3 if len(correct) >= 5 else eta,
+        "halve when worse": lambda eta, correct: (
+            eta / 2 if len(correct) > 1 and correct[-1] < max(correct[:-1]) else eta
+        ),
+    }
+    cases = [(seed, name) for seed in SEEDS for name in schedules]
+
+    def run(case):
+        seed, name = case
+        return validation_after_schedule(seed, schedules[name], training, validation)
+
+    first = run(cases[0])  # here, before the threads: the compiled engine is built once
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(2) as pool:
+        found = dict(zip(cases, [first, *pool.map(run, cases[1:])]))
+    for name in ("fixed drop", "halve when worse"):
+        gain = np.array([found[s, name] - found[s, "constant"] for s in SEEDS]) / 100
+        assert not np.all(gain > 0), (name, gain)  # percentage points
+        assert abs(np.median(gain)) < 0.5, (name, gain)
 
 
 def test_10_depth_with_eta_chosen_per_depth(mnist):
