@@ -30,6 +30,7 @@ from lectures_lib.runs import Job, sgd, train_runs
 
 TARGET_RATIO = 12.0
 TOLERANCE = 1e-10
+ENGINES_AGREE = 1e-12  # the compiled engine against the numpy path it compiles
 ROUNDS = 5
 
 
@@ -188,6 +189,13 @@ def main(argv=None) -> int:
     ratio = median_ratio(times, "reference", default)
     print(f"default path ({default}, float64): x{ratio:.1f} faster (target >= {TARGET_RATIO:g})")
     if compiled:
+        numpy_net, numba_net = results["numpy"][0], results["numba"][0]
+        engines_apart = max_difference(parameters(numpy_net), parameters(numba_net))
+        ok &= engines_apart <= ENGINES_AGREE
+        print(
+            f"compiled against numpy path (float64): max |weight difference| "
+            f"{engines_apart:.1e} (at most {ENGINES_AGREE:g})"
+        )
         print(f"float32 against float64 (compiled): x{median_ratio(times, 'numba', 'float32'):.2f}")
         same_runs = all(
             max_difference(parameters(a.network), parameters(b.network)) == 0

@@ -173,43 +173,50 @@ def _compile():
 def status() -> tuple[bool, str]:
     """(True, "") when the compiled path works here, else (False, the reason in words).
 
-    Checks, once per process: numba imports; its declaration of numba_xxgemm is the call
-    made here, for float64 and float32; and w -= delta.T @ a computed through it equals
-    numpy's product on a small case.  Nothing is called through a declaration that
-    differs, so a changed numba can only switch this path off, never corrupt memory.
+    Checks, once per process: numba imports, and `check_gemm` passes.  Nothing is called
+    through a declaration that differs, so a changed numba can only switch this path
+    off, never corrupt memory.
     """
     try:
         version = _compile()
     except ImportError as err:
         return False, f"numba cannot be imported: {err} (pip install numba)"
+    return check_gemm(version)
+
+
+def check_gemm(version: str, declaration=None) -> tuple[bool, str]:
+    """(True, "") when numba's numba_xxgemm can be called as `_subtract_product_impl`
+    calls it, else (False, why), for float64 and float32: the declaration is the call
+    made here, and w -= delta.T @ a computed through it equals numpy's product on a small
+    case.  Any failure, even of the check itself, is a reason not to use the path.
+
+    version: numba's version, for the message; declaration(dtype): the signature that
+    numba declares for numba_xxgemm of a numba dtype (default: numba's own declaration).
+    """
     try:
-        return _check_gemm(version)
+        from numba.core import types
+        from numba.np.linalg import _BLAS
+
+        declaration = declaration or (lambda dtype: _BLAS().numba_xxgemm(dtype).sig)
+        for dtype, nb_dtype, tolerance in [
+            (np.float64, types.float64, 1e-12),
+            (np.float32, types.float32, 1e-5),
+        ]:
+            declared = declaration(nb_dtype)
+            if declared != _expected_gemm_signature(types, nb_dtype):
+                return (
+                    False,
+                    f"numba {version} declares numba_xxgemm as {declared}, "
+                    f"not as tested (numba {TESTED_NUMBA})",
+                )
+            rng = np.random.default_rng(0)
+            w, delta, a = (rng.random(shape).astype(dtype) for shape in [(3, 2), (4, 3), (4, 2)])
+            expected = w - delta.T @ a
+            _gemm_check(w, delta, a)
+            if not np.allclose(w, expected, rtol=0, atol=tolerance):
+                return False, f"numba {version}: gemm through numba_xxgemm gives wrong numbers"
     except Exception as err:  # a numba that cannot even run the check: do not use it
         return False, f"numba {version} failed the check of numba_xxgemm ({err})"
-
-
-def _check_gemm(version: str) -> tuple[bool, str]:
-    """`status()`'s checks of numba_xxgemm, for a numba that imports."""
-    from numba.core import types
-    from numba.np.linalg import _BLAS
-
-    for dtype, nb_dtype, tolerance in [
-        (np.float64, types.float64, 1e-12),
-        (np.float32, types.float32, 1e-5),
-    ]:
-        declared = _BLAS().numba_xxgemm(nb_dtype).sig
-        if declared != _expected_gemm_signature(types, nb_dtype):
-            return (
-                False,
-                f"numba {version} declares numba_xxgemm as {declared}, "
-                f"not as tested (numba {TESTED_NUMBA})",
-            )
-        rng = np.random.default_rng(0)
-        w, delta, a = (rng.random(shape).astype(dtype) for shape in [(3, 2), (4, 3), (4, 2)])
-        expected = w - delta.T @ a
-        _gemm_check(w, delta, a)
-        if not np.allclose(w, expected, rtol=0, atol=tolerance):
-            return False, f"numba {version}: gemm through numba_xxgemm gives wrong numbers"
     return True, ""
 
 

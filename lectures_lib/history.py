@@ -61,6 +61,7 @@ class History:
     n_training: int = 0
     seconds: list[float] = field(default_factory=list)
     stopped_early: bool = False
+    engine: str = ""  # which engine trained: "numpy" or "numba"
 
     @property
     def accuracy(self) -> np.ndarray:

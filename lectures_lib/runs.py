@@ -82,6 +82,7 @@ def sgd(
     compiled = _compiled.use(engine, dtype)
     record = Recorder(net, (X, Y), eta, m, test, validation, monitor, verbose)
     history, best = record.history, None
+    history.engine = "numba" if compiled else "numpy"
     if compiled:  # what the compiled epoch reads: targets (n, n_out), inputs of its dtypes
         inputs, targets = _compiled.readable(X), checks.check_targets(Y, len(X), net.sizes[-1])
     # one BLAS thread, and overflow reported in words after the epoch: see one_blas_thread

@@ -2,14 +2,15 @@
 the textbook's per-example loop, the compiled and float32 paths, uint8 images, the history,
 patience, and every bad input a student can reach."""
 
-import os
+import inspect
+import subprocess
+import sys
 import tracemalloc
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from lectures_lib import _compiled, network, network_file
+from lectures_lib import _compiled, network
 from lectures_lib.gradcheck import numerical_gradient
 from lectures_lib.network import Network
 from lectures_lib.neurons import sigmoid, sigmoid_prime
@@ -228,7 +229,7 @@ def test_the_algorithm_imports_nothing_of_the_trainer():
     """network.py imports numpy, neurons and checks: no engine, record, thread or file."""
     import ast
 
-    tree = ast.parse(Path(network.__file__).read_text())
+    tree = ast.parse(inspect.getsource(network))
     imported = {
         alias.name
         for node in ast.walk(tree)
@@ -287,6 +288,26 @@ def test_floats_in_0_1_train_as_the_grey_levels_they_scale(engine, dtype):
     sgd(a, (levels, labels), 2, 7, 3.0, rng=2, engine=engine)
     sgd(b, ((levels / 255).astype(dtype), labels), 2, 7, 3.0, rng=2, engine=engine)
     assert max_difference(a, b) <= (0 if dtype == np.float64 else 1e-5)
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float16, np.longdouble, ">f8", "<f4", ">u2"])
+def test_unusual_dtypes_train_the_same_on_both_engines(dtype):
+    """The compiled engine crashed on float16, longdouble and big-endian inputs that the
+    numpy engine trained; both now train on them as numpy converts them (float64)."""
+    rng = np.random.default_rng(14)
+    X = rng.integers(0, 256, (101, 6), dtype=np.uint8)
+    X = X.astype(dtype) if np.dtype(dtype).kind == "u" else (X / 255).astype(dtype)
+    labels = rng.integers(0, 3, 101)
+    a, b = Network([6, 5, 3], rng=1), Network([6, 5, 3], rng=1)
+    history = sgd(a, (X, labels), 2, 7, 3.0, rng=2, test=(X, labels), engine="numpy")
+    compiled = sgd(b, (X, labels), 2, 7, 3.0, rng=2, test=(X, labels), engine="numba")
+    assert compiled.correct == history.correct
+    assert max_difference(a, b) <= 1e-12
+    c = Network([6, 5, 3], rng=1)  # the same steps as the input converted beforehand
+    as_float64 = X.astype(np.float64) / (255 if X.dtype.kind == "u" else 1)
+    sgd(c, (as_float64, labels), 2, 7, 3.0, rng=2, engine="numpy")
+    assert max_difference(a, c) <= 1e-12
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -675,221 +696,76 @@ def test_integer_weights_are_refused_not_truncated(engine):
 # --- the engine --------------------------------------------------------------------------
 
 
-@pytest.fixture
-def compiled_path_off(monkeypatch):
-    """status() says the compiled path cannot be used; the printed line can show again."""
-    monkeypatch.setattr(_compiled, "status", lambda: (False, "a reason"))
-    monkeypatch.setattr(_compiled, "sgd_epoch", lambda *a: pytest.fail("compiled path used"))
-    _compiled._say_once.cache_clear()
-    yield
-    _compiled._say_once.cache_clear()
+def run_python(code, *args):
+    """The lines that ``code`` prints, run by this Python in a fresh process."""
+    done = subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, check=True
+    )
+    return done.stdout.splitlines()
 
 
-def test_without_the_compiled_path_one_line_says_so_and_numpy_trains(compiled_path_off, capsys):
-    X, labels = xor_like()
+_TRAIN_WITHOUT_NUMBA = """
+import sys
+sys.modules["numba"] = None  # import numba fails, as where it is not installed
+import numpy as np
+from lectures_lib.network import Network
+from lectures_lib.runs import sgd
+
+rng = np.random.default_rng(0)
+X, labels = rng.random((200, 2)), rng.integers(0, 2, 200)
+for _ in range(2):
+    net = Network([2, 3, 2], rng=0)
+    history = sgd(net, (X, labels), 2, 10, 1.0, rng=1)  # engine="auto"
+    print(history.engine, net.weights[0].tobytes().hex())
+try:
+    sgd(Network([2, 3, 2], rng=0), (X, labels), 1, 10, 1.0, engine="numba")
+except ImportError as error:
+    print(error)
+"""
+
+
+def test_without_numba_one_line_says_so_and_numpy_trains():
+    rng = np.random.default_rng(0)
+    X, labels = rng.random((200, 2)), rng.integers(0, 2, 200)
     expected = Network([2, 3, 2], rng=0)
     sgd(expected, (X, labels), 2, 10, 1.0, rng=1, engine="numpy")
-    for _ in range(2):
-        net = Network([2, 3, 2], rng=0)
-        sgd(net, (X, labels), 2, 10, 1.0, rng=1)  # engine="auto"
-        assert same_parameters(net, expected)
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1 and "compiled path is off (a reason)" in out
-    with pytest.raises(ImportError, match="engine='numba' cannot be used: a reason"):
-        sgd(Network([2, 3, 2], rng=0), (X, labels), 1, 10, 1.0, engine="numba")
+    lines = run_python(_TRAIN_WITHOUT_NUMBA)
+    assert len(lines) == 4 and "compiled path is off (numba cannot be imported" in lines[0]
+    assert lines[1:3] == [f"numpy {expected.weights[0].tobytes().hex()}"] * 2
+    assert lines[3].startswith("engine='numba' cannot be used: numba cannot be imported")
 
 
 @needs_numba
-def test_a_changed_gemm_declaration_switches_the_compiled_path_off(monkeypatch):
+def test_the_engine_used_is_recorded():
+    X, labels = xor_like()
+    assert sgd(Network([2, 3, 2], rng=0), (X, labels), 1, 10, 1.0).engine == "numba"
+    assert sgd(Network([2, 3, 2], rng=0), (X, labels), 1, 10, 1.0, engine="numpy").engine == "numpy"
+
+
+@needs_numba
+def test_a_changed_gemm_declaration_switches_the_compiled_path_off():
     """If numba's numba_xxgemm ever takes other arguments than those passed here, the
     check refuses it before any call through it."""
     from numba.core import types
 
-    def changed(types_module, dtype):
+    def changed(dtype):
         pointer = types.CPointer(dtype)
         return types.intc(types.char, types.char, types.intp, pointer, pointer, types.intp)
 
-    monkeypatch.setattr(_compiled, "_expected_gemm_signature", changed)
-    _compiled.status.cache_clear()
-    try:
-        works, reason = _compiled.status()
-        assert not works and "numba_xxgemm" in reason and "not as tested" in reason
-    finally:
-        monkeypatch.undo()
-        _compiled.status.cache_clear()
-    assert _compiled.status() == (True, "")
+    works, reason = _compiled.check_gemm("9.9", declaration=changed)
+    assert (
+        not works and "numba 9.9 declares numba_xxgemm as" in reason and "not as tested" in reason
+    )
+    assert _compiled.check_gemm("9.9") == (True, "")  # numba's own declaration passes
 
 
 @needs_numba
-def test_a_numba_that_fails_the_check_switches_the_compiled_path_off(monkeypatch):
-    def broken(version):
+def test_a_numba_that_fails_the_check_switches_the_compiled_path_off():
+    def broken(dtype):
         raise RuntimeError("numba was built for ILP64 BLAS")
 
-    monkeypatch.setattr(_compiled, "_check_gemm", broken)
-    _compiled.status.cache_clear()
-    try:
-        works, reason = _compiled.status()
-        assert not works and "failed the check" in reason and "ILP64" in reason
-    finally:
-        monkeypatch.undo()
-        _compiled.status.cache_clear()
-    assert _compiled.status() == (True, "")
-
-
-# --- saving and loading ----------------------------------------------------------------------
-
-
-def test_save_and_load(tmp_path):
-    net = Network([4, 3, 2], rng=0)
-    network_file.save(net, tmp_path / "net.npz")
-    loaded = network_file.load(tmp_path / "net.npz")
-    assert loaded.sizes == [4, 3, 2]
-    assert same_parameters(net, loaded)
-    assert [p.name for p in tmp_path.iterdir()] == ["net.npz"]
-    with pytest.raises(FileNotFoundError, match="train a network"):
-        network_file.load(tmp_path / "missing.npz")
-
-
-def test_a_saved_network_follows_the_umask(tmp_path):
-
-    old = os.umask(0o022)
-    try:
-        network_file.save(Network([2, 2], rng=0), tmp_path / "net.npz")
-    finally:
-        os.umask(old)
-    assert (tmp_path / "net.npz").stat().st_mode & 0o777 == 0o644
-
-
-def write_npz(path, **arrays):
-    with open(path, "wb") as f:
-        np.savez(f, **arrays)
-
-
-def good_arrays():
-    rng = np.random.default_rng(0)
-    return dict(
-        sizes=np.array([4, 3, 2]),
-        w0=rng.random((3, 4)),
-        b0=rng.random(3),
-        w1=rng.random((2, 3)),
-        b1=rng.random(2),
-    )
-
-
-@pytest.mark.parametrize(
-    "damage, message",
-    [
-        (lambda a: a.update(sizes=np.array([4.0, 3.0, 2.0])), "sizes is float64"),
-        (lambda a: a.update(sizes=np.array([4, 3])), "call for the arrays"),  # fewer layers
-        (lambda a: a.update(sizes=np.array([4, -3, 2])), "whole number of at least 1"),
-        (lambda a: a.update(sizes=np.array([784, 10**8, 10])), "would need"),
-        (lambda a: a.pop("b1"), "call for the arrays"),
-        (lambda a: a.update(w1=np.zeros((3, 2))), r"w1.npy is float64 \(3, 2\)"),
-        (lambda a: a.update(w1=np.zeros((2, 3), dtype=np.float32)), "not float64"),
-        (lambda a: a.update(b0=np.array([1.0, np.nan, 0.0])), "NaN or infinite"),
-        (lambda a: a.update(w0=np.array([None] * 12).reshape(3, 4)), "not float64"),
-    ],
-)
-def test_a_damaged_file_is_refused_with_its_name(tmp_path, damage, message):
-    arrays = good_arrays()
-    damage(arrays)
-    write_npz(tmp_path / "net.npz", **arrays)
-    with pytest.raises(ValueError, match=rf"{tmp_path / 'net.npz'} is damaged \(.*{message}"):
-        network_file.load(tmp_path / "net.npz")
-
-
-def test_a_file_that_is_no_archive_or_is_cut_short_is_refused(tmp_path):
-    (tmp_path / "text.npz").write_text("not a network")
-    write_npz(tmp_path / "whole.npz", **good_arrays())
-    data = (tmp_path / "whole.npz").read_bytes()
-    (tmp_path / "cut.npz").write_bytes(data[: len(data) // 2])
-    for name in ["text.npz", "cut.npz"]:
-        with pytest.raises(
-            ValueError, match=f"{name} is damaged.*save the network again"
-        ) as caught:
-            network_file.load(tmp_path / name)
-        assert "allow_pickle" not in str(caught.value)
-
-
-def write_huge_claim(path, sizes, name, shape):
-    """A network file whose member ``name`` claims ``shape`` in its header and holds no data."""
-    import zipfile
-
-    with zipfile.ZipFile(path, "w") as archive:
-        with archive.open("sizes.npy", "w") as f:
-            np.lib.format.write_array(f, np.array(sizes))
-        for member in ["w0.npy", "b0.npy"]:
-            with archive.open(member, "w") as f:
-                header = {"descr": "<f8", "fortran_order": False}
-                if member == name:
-                    np.lib.format.write_array_header_1_0(f, header | {"shape": shape})
-                else:
-                    np.lib.format.write_array(f, np.zeros(3))
-
-
-@pytest.mark.parametrize(
-    "sizes, shape, message",
-    [
-        ([100_000, 100_000], (100_000, 100_000), "would need"),  # sizes asking for 80 GB
-        ([4, 3], (100_000, 100_000), r"w0.npy is float64 \(100000, 100000\), not float64 \(3, 4\)"),
-    ],
-)
-def test_a_small_file_asking_for_a_huge_network_is_refused_before_allocating(
-    tmp_path, sizes, shape, message
-):
-    write_huge_claim(tmp_path / "net.npz", sizes, "w0.npy", shape)
-    assert (tmp_path / "net.npz").stat().st_size < 1000
-    tracemalloc.start()
-    try:
-        with pytest.raises(ValueError, match="is damaged.*" + message):
-            network_file.load(tmp_path / "net.npz")
-        assert tracemalloc.get_traced_memory()[1] < 10**7
-    finally:
-        tracemalloc.stop()
-
-
-def test_a_small_file_whose_headers_match_its_sizes_is_refused_before_allocating(tmp_path):
-    """Sizes within bounds ([784, 60000, 10]: 376 MB of weights) and headers that agree
-    with them, but no data: the members' sizes in the archive give it away, before the
-    first array is allocated (it used to allocate 376 MB, then find the data missing)."""
-    import zipfile
-
-    sizes, shapes = [784, 60_000, 10], {"w0": (60_000, 784), "b0": (60_000,)}
-    shapes |= {"w1": (10, 60_000), "b1": (10,)}
-    with zipfile.ZipFile(tmp_path / "net.npz", "w") as archive:
-        with archive.open("sizes.npy", "w") as f:
-            np.lib.format.write_array(f, np.array(sizes))
-        for name, shape in shapes.items():
-            with archive.open(f"{name}.npy", "w") as f:
-                header = {"descr": "<f8", "fortran_order": False, "shape": shape}
-                np.lib.format.write_array_header_1_0(f, header)
-    assert (tmp_path / "net.npz").stat().st_size < 2000
-    tracemalloc.start()
-    try:
-        with pytest.raises(ValueError, match=r"net.npz is damaged \(w0.npy holds 128 bytes"):
-            network_file.load(tmp_path / "net.npz")
-        assert tracemalloc.get_traced_memory()[1] < 10**7
-    finally:
-        tracemalloc.stop()
-
-
-def test_a_damaged_compressed_member_is_refused_with_the_files_name(tmp_path):
-    """np.savez_compressed's deflated members: damage in one used to raise zlib.error."""
-    import struct
-    import zipfile
-
-    np.savez_compressed(tmp_path / "net.npz", **good_arrays())
-    assert network_file.load(tmp_path / "net.npz").sizes == [4, 3, 2]  # a sound one loads
-    data = bytearray((tmp_path / "net.npz").read_bytes())
-    with zipfile.ZipFile(tmp_path / "net.npz") as archive:
-        info = archive.getinfo("w0.npy")
-    assert info.compress_type == zipfile.ZIP_DEFLATED
-    name_length, extra_length = struct.unpack("<HH", data[info.header_offset + 26 :][:4])
-    start = info.header_offset + 30 + name_length + extra_length  # its deflated data
-    data[start + 20 : start + 60] = bytes(b ^ 0xFF for b in data[start + 20 : start + 60])
-    (tmp_path / "net.npz").write_bytes(bytes(data))
-    with pytest.raises(ValueError, match=rf"{tmp_path / 'net.npz'} is damaged.*save the network"):
-        network_file.load(tmp_path / "net.npz")
+    works, reason = _compiled.check_gemm("9.9", declaration=broken)
+    assert not works and "failed the check" in reason and "ILP64" in reason
 
 
 _TRAIN_IN_A_FRESH_PROCESS = """
@@ -911,16 +787,6 @@ def test_warm_cache_leaves_nothing_for_a_notebook_to_compile():
     that a notebook's kernel loads the training kernel for 2-4 layers instead of compiling
     it (seconds, and about 50 MB of memory, in every kernel).  Uses numba's own cache
     folder: warm after the first run, so the test takes seconds."""
-    import subprocess
-    import sys
-
-    def run(code):
-        done = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True
-        )
-        return done.stdout.split("\n")[-2]
-
-    assert run("from lectures_lib._compiled import warm_cache; print(warm_cache())").startswith(
-        "the compiled training path is ready"
-    )
-    assert run(_TRAIN_IN_A_FRESH_PROCESS) == "3 0"  # three loaded, none compiled
+    warmed = run_python("from lectures_lib._compiled import warm_cache; print(warm_cache())")
+    assert warmed[-1].startswith("the compiled training path is ready")
+    assert run_python(_TRAIN_IN_A_FRESH_PROCESS)[-1] == "3 0"  # three loaded, none compiled
