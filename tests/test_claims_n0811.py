@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from lectures_lib import segmentation
-from lectures_lib.models import digit_reader
 from lectures_lib.preprocess import draw_strokes, to_mnist
+from lectures_lib.reader import digit_reader
 
 pytestmark = pytest.mark.claims
 
