@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from lectures_lib.models import write_atomically
+from lectures_lib.files import write_atomically
 
 ROOT = Path(__file__).resolve().parent
 BUILD = ROOT / "build"

@@ -46,19 +46,19 @@ GREY_LEVELS = np.arange(256) / 255.0  # level / 255.0 for every uint8 level, as 
 
 
 def _gather(x, X, rows, levels):
-    """x[i] (n_in,) <- the input X[rows[i]], for i < len(rows): a uint8 level as
+    """x[i] (n_in,) <- the input X[rows[i]], for i < len(rows): an integer grey level as
     levels[level] (exactly level / 255.0, looked up rather than divided), a float as it is.
 
     (Replaced below by its compiled form, `_gather_impl`; this is the same in numpy.)
     """
-    x[: len(rows)] = levels[X[rows]] if X.dtype == np.uint8 else X[rows]
+    x[: len(rows)] = levels[X[rows]] if X.dtype.kind in "iu" else X[rows]
 
 
 def _sgd_epoch(weights, biases, X, Y, perm, m, eta, levels):
     """One epoch, in place on weights[l] (n_out, n_in) and biases[l] (n_out,).
 
     X (n, n_in) and Y (n, n_out) are the data, perm (n,) the epoch's shuffle, m the
-    mini-batch size, eta the learning rate; uint8 inputs are read as levels[X] (see
+    mini-batch size, eta the learning rate; integer inputs are read as levels[X] (see
     `_gather`) as each mini-batch is gathered.  The arithmetic is in the weights' dtype
     (float64, or float32 for sgemm).  All buffers are allocated once: activations[l]
     (m, n_l) and deltas[l] (m, n_out of layer l).
@@ -124,10 +124,10 @@ def _subtract_product_impl(w, delta, a):
 
 
 def _gather_impl(x, X, rows, levels):
-    """Compiled `_gather`, for X's dtype: a table look-up for uint8, a copy for floats."""
+    """Compiled `_gather`, for X's dtype: a table look-up for integers, a copy for floats."""
     from numba.core import types
 
-    if X.dtype == types.uint8:
+    if isinstance(X.dtype, types.Integer):
 
         def impl(x, X, rows, levels):
             for i in range(rows.shape[0]):
@@ -242,11 +242,25 @@ def use(engine: str, dtype) -> bool:
     return works
 
 
+def readable(X) -> np.ndarray:
+    """X (n, n_in) in a dtype the compiled epoch reads, converted once if it must be:
+    integers and float32/float64 in the machine's byte order are used as they are; other
+    floats (float16, longdouble, big-endian) become float64, as the numpy path converts
+    each mini-batch (`network.scaled`), and other integers the same integers in native order."""
+    X = np.asarray(X)
+    if X.dtype.kind == "f" and X.dtype not in (np.float32, np.float64):
+        return X.astype(np.float64)  # == compares the byte order too
+    if not X.dtype.isnative:
+        return X.astype(X.dtype.newbyteorder("="))
+    return X
+
+
 def sgd_epoch(weights, biases, X, Y, perm, m, eta, dtype=np.float64) -> None:
     """Run `_sgd_epoch` compiled; weights[l] and biases[l] are updated in place.
 
-    X (n, n_in): uint8 grey levels (read as level / 255.0 as each mini-batch is gathered,
-    exactly the numbers of numpy's X / 255.0) or floats.  Y (n, n_out) targets.  The arithmetic runs
+    X (n, n_in), as `readable` returns it: integer grey levels (read as level / 255.0 as
+    each mini-batch is gathered, exactly the numbers of numpy's X / 255.0) or floats in
+    [0, 1].  Y (n, n_out) targets.  The arithmetic runs
     in ``dtype``: the weights are trained as copies of that dtype (and C order, which
     BLAS needs) whenever theirs differs, and copied back into the network's arrays.
     """
@@ -266,6 +280,16 @@ def sgd_epoch(weights, biases, X, Y, perm, m, eta, dtype=np.float64) -> None:
     for p, w in zip(params, work):
         if w is not p:
             p[...] = w
+
+
+def kernels_from_cache() -> tuple[int, int]:
+    """(loaded, compiled): how many versions of the training kernel this process has
+    loaded from numba's on-disk cache and how many it had to compile (0, 0 before the
+    first compiled epoch).  After `warm_cache`, a notebook's kernel should compile none."""
+    stats = getattr(_sgd_epoch, "stats", None)  # numba's dispatcher keeps the counts
+    if stats is None:
+        return 0, 0
+    return sum(stats.cache_hits.values()), sum(stats.cache_misses.values())
 
 
 def warm_cache() -> str:

@@ -4,7 +4,7 @@ Derived in ``notebooks/07_debugging_a_network.ipynb`` (the better start) and use
 by ``09_segmentation`` and ``11_draw_your_own_digit``.
 
 The reader is trained once and cached in ``data/networks/``: the network (``.npz``, written
-by `Network.save`) and, beside it, a record (``.json``) of what made it — the settings, the
+by `network_file.save`) and, beside it, a record (``.json``) of what made it — the settings, the
 training images — and how many held-out images it read correctly.  Loading checks all of
 it; a cache that is damaged or stale is trained again, with one line saying why.
 """
@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import secrets
 from pathlib import Path
 
 import numpy as np
 
+from lectures_lib import network_file
 from lectures_lib.data import default_data_dir
+from lectures_lib.files import write_atomically
 from lectures_lib.network import Network
+from lectures_lib.runs import sgd
 
 READER_FILE = "mnist_784_100_10_scaled.npz"
 
@@ -45,7 +46,7 @@ def train_reader(training, epochs=None, seed=None) -> Network:
     rng = np.random.default_rng(SETTINGS["seed"] if seed is None else seed)
     net = Network(SETTINGS["sizes"], rng=rng, init=SETTINGS["init"])
     epochs = SETTINGS["epochs"] if epochs is None else epochs
-    net.SGD(training, epochs, SETTINGS["m"], SETTINGS["eta"], rng=rng)
+    sgd(net, training, epochs, SETTINGS["m"], SETTINGS["eta"], rng=rng)
     return net
 
 
@@ -67,7 +68,7 @@ def digit_reader(training, path=None) -> Network:
     net = train_reader(learn)
     record = made_of | {"held_out_correct": net.evaluate(*held_out)}
     try:
-        net.save(path)
+        network_file.save(net, path)
         write_atomically(record_path(path), json.dumps(record))
     except OSError as error:  # e.g. a class's read-only data folder: use it unsaved
         print(f"Could not save the reader to {path} ({error}); it is trained anew each time.")
@@ -81,7 +82,7 @@ def load_reader(path, made_of: dict, held_out) -> Network:
     if {key: record.get(key) for key in made_of} != made_of:
         raise StaleReader("was made with other settings or other training images")
     try:
-        net = Network.load(path)  # checks the file (shapes, finite weights), never unpickles
+        net = network_file.load(path)  # checks the file (shapes, finite weights), never unpickles
     except (OSError, ValueError):
         raise StaleReader("is damaged: it cannot be read as a saved network") from None
     if net.sizes != SETTINGS["sizes"]:
@@ -127,18 +128,3 @@ def fingerprint(training) -> dict:
         digest.update(f"{array.dtype.str}{array.shape}".encode())
         digest.update(array.data)
     return {"images": len(training[1]), "blake2b": digest.hexdigest()}
-
-
-def write_atomically(path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder, so that an
-    interrupted write never leaves half a file.  The file's mode follows the umask."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    part = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
-    try:
-        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(part, path)
-    finally:
-        part.unlink(missing_ok=True)

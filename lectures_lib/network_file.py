@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from lectures_lib import checks
+from lectures_lib.network import Network
 
 MAX_LAYERS = 100
 
@@ -28,9 +29,9 @@ class DamagedNetworkFile(ValueError):
     """A network file that cannot be what `save` wrote."""
 
 
-def save(path, sizes, weights, biases) -> None:
-    """Write sizes, weights[l] (n_out, n_in) and biases[l] (n_out,) to ``path`` (.npz)."""
-    path = Path(path)
+def save(net, path) -> None:
+    """Write net's sizes, weights[l] (n_out, n_in) and biases[l] (n_out,) to ``path`` (.npz)."""
+    path, sizes, weights, biases = Path(path), net.sizes, net.weights, net.biases
     for p in weights + biases:
         if not checks.all_finite(np.asarray(p)):
             raise ValueError(f"cannot save to {path}: the network has NaN or infinite weights")
@@ -46,19 +47,21 @@ def save(path, sizes, weights, biases) -> None:
         part.unlink(missing_ok=True)
 
 
-def load(path):
-    """(sizes, weights, biases) read from ``path``, each checked before it is trusted."""
+def load(path) -> Network:
+    """The network saved at ``path``, every array checked before it is trusted; built
+    from the file's arrays (`Network.from_parameters`), nothing drawn at random."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: train a network and save() it first")
     try:
         with zipfile.ZipFile(path) as archive:
-            return _read(archive, path.stat().st_size)
+            sizes, weights, biases = _read(archive, path.stat().st_size)
     except (zipfile.BadZipFile, zlib.error, ValueError, EOFError, OSError, KeyError) as err:
         raise DamagedNetworkFile(
             f"{path} is damaged ({err}): it is not a network written by Network.save; "
             "delete it, then train and save the network again"
         ) from None
+    return Network.from_parameters(weights, biases)
 
 
 def _read(archive, file_bytes: int):

@@ -69,8 +69,8 @@ def test_a_job_is_the_network_and_sgd_it_describes(small_mnist):
     (result,) = train_runs([job], training, test=test)
     rng = np.random.default_rng(job.seed)
     net = Network(job.sizes, rng=rng, init=job.init)
-    history = net.SGD(
-        training, job.epochs, job.mini_batch_size, job.eta, test=test, rng=rng, monitor=True
+    history = runs.sgd(
+        net, training, job.epochs, job.mini_batch_size, job.eta, test=test, rng=rng, monitor=True
     )
     assert all(np.array_equal(x, y) for x, y in zip(parameters(net), parameters(result.network)))
     assert result.history.correct == history.correct
