@@ -43,8 +43,8 @@ def test_05_section_9_seed_9_is_the_best_start_on_validation_and_most_stay_far_b
 def test_05_section_7_seed_0_is_a_typical_start_of_784_30_10(mnist):
     """05 section 7: [784, 30, 10] from N(0, 1), seeds 0-4, the lecture's 30 epochs.
 
-    Every seed reads about 9 validation images in 10 after epoch 1, and after 30 epochs
-    all five end within a point of each other, seed 0 among them: seed 0 is no lucky draw.
+    After 30 epochs all five end within a point of each other, seed 0 among them: seed 0
+    is no lucky draw. (After epoch 1 they differ more: seed 3 is still below 85%.)
     """
     training, validation, _ = mnist
     jobs = [Job(sizes=(784, 30, 10), seed=s, epochs=30, evaluate=("validation",)) for s in FIVE]
@@ -52,7 +52,7 @@ def test_05_section_7_seed_0_is_a_typical_start_of_784_30_10(mnist):
     first = np.array([r.history.validation_accuracy[0] for r in runs])
     last = np.array([r.history.validation_accuracy[-1] for r in runs])
     print(f"epoch 1: {np.round(100 * first, 2)}; epoch 30: {np.round(100 * last, 2)}")
-    assert np.all((0.88 <= first) & (first <= 0.93))
+    assert first.min() > 0.8
     assert np.ptp(last) <= 0.01 and last.min() > 0.945
     assert last.min() <= last[0] <= last.max()
 
