@@ -50,7 +50,8 @@ class History:
     """Per epoch: test images right (``correct``, the lecture's "Epoch k: n / 10000"),
     validation images right, and with monitor=True the cost C = (1/2n) sum ||y - a||^2
     and the images right on the whole training set (monitor=k: on its first k examples,
-    ``n_training`` of them); ``seconds`` of training."""
+    ``n_training`` of them, the images right only when it was given labels); ``seconds``
+    of training.  Once: whether patience stopped it early, and which engine trained."""
 
     correct: list[int] = field(default_factory=list)
     n_test: int = 0

@@ -115,7 +115,8 @@ class Network:
 
     def evaluate(self, X, labels) -> int:
         """How many of the inputs X (n, sizes[0]) the network labels right (argmax)."""
-        X, labels = checks.check_labelled((X, labels), "(X, labels)", self.sizes)
+        X = checks.check_inputs(X, self.sizes[0])
+        labels = checks.check_labels(labels, len(X), self.sizes[-1])
         return int(np.sum(np.argmax(self._feedforward(X), axis=1) == labels))
 
     def cost(self, X, Y) -> float:

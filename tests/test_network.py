@@ -1,6 +1,8 @@
-"""The network: backprop against finite differences and a hand-checked example, SGD against
-the textbook's per-example loop, the compiled and float32 paths, uint8 images, the history,
-patience, and every bad input a student can reach."""
+"""The algorithm (network.py) and the trainer's engines around it (runs.sgd): backprop
+against finite differences and a hand-checked example, SGD against the textbook's
+per-example loop, the numpy engine running Network's own steps, the compiled and float32
+paths, inputs of every dtype, the history, patience, and every bad input a student can
+reach.  Network files: test_network_file.py."""
 
 import inspect
 import subprocess
