@@ -521,7 +521,7 @@ def test_verbose_prints_the_lecture_lines(capsys):
         Network([2, 3, 2], rng=0), (X, labels), 2, 10, 1.0, test=(X[:50], labels[:50]), verbose=True
     )
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split(":")[0] for line in lines] == ["Epoch 0", "Epoch 1"]
+    assert [line.split(":")[0] for line in lines] == ["Epoch 1", "Epoch 2"]
     assert lines[0].endswith(" / 50")
 
 
@@ -534,7 +534,7 @@ def test_divergence_stops_training_with_advice(engine):
     X, labels = xor_like()
     net = Network([2, 3, 2], rng=0)
     net.weights[0][0, 0] = np.nan
-    with pytest.raises(TrainingDiverged, match="epoch 0 with eta = 3.0.*smaller learning rate"):
+    with pytest.raises(TrainingDiverged, match="epoch 1 with eta = 3.0.*smaller learning rate"):
         sgd(net, (X, labels), 2, 2, 3.0, engine=engine)
 
 
