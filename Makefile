@@ -51,8 +51,10 @@ lab: setup
 
 # the presenter view (presenter/present.py): Voila on 127.0.0.1 with a token, pages that
 # paint at once and fill in, nothing asked of the internet; at most PRESENTER_KERNELS pages
-# at once, and a kernel whose page has gone is shut down (after PRESENTER_IDLE s at most)
-present: data
+# at once, and a kernel whose page has gone is shut down (after PRESENTER_IDLE s at most).
+# Without MNIST (no network) it says why and what to do, and starts anyway (00-03 need none)
+present: setup
+	$(BIN)/python -m lectures_lib data --optional
 	$(BIN)/python presenter/present.py --port=$(VOILA_PORT) --max-kernels=$(PRESENTER_KERNELS) --cull-idle=$(PRESENTER_IDLE) notebooks
 
 # reveal.js and MathJax for the decks, pinned in presenter/package-lock.json (npm ci)
