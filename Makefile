@@ -25,17 +25,42 @@ help:
 	@echo "make notebooks  execute every notebook headless, as CI does (before a class)"
 	@echo "make benchmark  time one MNIST epoch against the per-example reference"
 
+# pip gives up on an index it cannot reach after one retry (not five: a minute of retries
+# without a network); PIP_RETRIES / PIP_TIMEOUT in the environment still win
+PIP_RETRIES ?= 1
+PIP_TIMEOUT ?= 10
+export PIP_RETRIES PIP_TIMEOUT
+# a failed first install: .venv goes (a half-built one would be taken as ready next time),
+# and what to do instead
+PIP_LOG := build/pip-install.log
+define NO_INSTALL
+{ rm -rf $(VENV); \
+  grep -m 1 "ERROR" $(PIP_LOG); \
+  echo; \
+  echo "The packages could not be installed (no network, or no package index reachable;"; \
+  echo "pip's messages are in $(PIP_LOG)), and the half-built $(VENV) was removed. Either:"; \
+  echo "  - connect to the internet once and run make $(MAKECMDGOALS) again (later runs need none);"; \
+  echo "  - or install from a course's wheelhouse: PIP_NO_INDEX=1 PIP_FIND_LINKS=/path/to/wheels make $(MAKECMDGOALS);"; \
+  echo "  - or use conda: conda env create -f environment.yml"; \
+  echo "README.md, section \"The two commands\", explains each."; \
+  exit 1; }
+endef
+
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "Python 3.10 or newer is needed")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade pip 2>/dev/null || true
 
 $(VENV)/.installed-lab: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[lab]"
+	@mkdir -p build
+	@echo "Installing lectures_lib with its [lab] extra into $(VENV) (pip; minutes the first time)"
+	@$(BIN)/python -m pip install --quiet -e ".[lab]" > $(PIP_LOG) 2>&1 || $(NO_INSTALL)
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@mkdir -p build
+	@echo "Installing lectures_lib with its [test] extra into $(VENV) (pip; minutes the first time)"
+	@$(BIN)/python -m pip install --quiet -e ".[test]" > $(PIP_LOG) 2>&1 || $(NO_INSTALL)
 	touch $@ $(VENV)/.installed-lab
 
 setup: $(VENV)/.installed-lab
