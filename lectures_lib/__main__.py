@@ -22,6 +22,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,16 +142,32 @@ def prepare_compiled_path() -> int:
     return 0
 
 
-def run(command: list[str], env: dict | None = None, dry_run: bool = False) -> int:
+# what every kernel that nbclient starts logs (ipykernel 7), once per notebook: its ports
+# are on 127.0.0.1 only, where nobody else can listen in, so it says nothing to act on
+KERNEL_TCP_NOTICE = "Kernel is running over TCP without encryption"
+
+
+def run(
+    command: list[str], env: dict | None = None, dry_run: bool = False, drop: tuple = ()
+) -> int:
     """Run ``command`` in the project's folder and return its exit code. Ctrl-C reaches it
     too (a Jupyter server then asks whether to stop); SIGTERM sent to this process is
-    passed on to it (a server then stops); either way this waits until it has ended."""
+    passed on to it (a server then stops); either way this waits until it has ended.
+    Lines of its standard error that hold one of the texts in ``drop`` are not shown."""
     if dry_run:
         setting = " ".join(f"{k}={shlex.quote(v)}" for k, v in (env or {}).items())
         print(f"{setting} {shlex.join(command)}".strip())
         return 0
-    with subprocess.Popen(command, cwd=project(), env={**os.environ, **(env or {})}) as child:
+    stderr = subprocess.PIPE if drop else None
+    with subprocess.Popen(
+        command, cwd=project(), env={**os.environ, **(env or {})}, stderr=stderr,
+        text=True, errors="replace",
+    ) as child:  # fmt: skip
         previous = signal.signal(signal.SIGTERM, lambda number, _: child.send_signal(number))
+        copier = None
+        if drop:
+            copier = threading.Thread(target=_show_lines, args=(child.stderr, drop), daemon=True)
+            copier.start()
         try:
             while True:
                 try:
@@ -159,6 +176,16 @@ def run(command: list[str], env: dict | None = None, dry_run: bool = False) -> i
                     continue
         finally:
             signal.signal(signal.SIGTERM, previous)
+            if copier is not None:
+                copier.join(timeout=10)
+
+
+def _show_lines(stream, drop: tuple) -> None:
+    """Copy ``stream`` to this process's standard error, less the lines holding ``drop``."""
+    for line in stream:
+        if not any(text in line for text in drop):
+            sys.stderr.write(line)
+            sys.stderr.flush()
 
 
 def needs(module: str, extra: str) -> None:
@@ -211,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         if not dry_run:
             fetch_mnist(required=True)
         for command in slides_commands(args):
-            if code := run(command, dry_run=dry_run):
+            if code := run(command, dry_run=dry_run, drop=(KERNEL_TCP_NOTICE,)):
                 return code
         return 0
     print(f"unknown command {name!r}: one of lab, data, test, notebooks, present, slides\n")

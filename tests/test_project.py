@@ -363,3 +363,48 @@ def test_make_lab_without_a_package_index_removes_the_half_built_environment(tmp
     assert said.count("Retrying") <= 4, said
     print(f"make lab without an index gave up in {took:.0f} s")
     assert took < 120, f"{took:.0f} s:\n{said}"
+
+
+def test_slides_show_no_kernel_transport_warning(tmp_path):
+    """Issue 20.17: `python -m lectures_lib slides` (here on one small notebook, executed
+    for its deck in a fresh kernel) writes the deck, and the kernel's "running over TCP
+    without encryption" notice (its ports are on 127.0.0.1) does not reach the terminal."""
+    import nbformat
+
+    name = f"slides_check_{os.getpid()}"
+    notebook = tmp_path / f"{name}.ipynb"
+    nbformat.write(
+        nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_markdown_cell("# A deck"), nbformat.v4.new_code_cell("6 * 7")],
+            metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+        ),
+        notebook,
+    )
+    made = [
+        ROOT / "build" / "executed" / notebook.name,
+        ROOT / "build" / "slides" / f"{name}.slides.html",
+    ]
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "lectures_lib", "slides", str(notebook)],
+            cwd=ROOT, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert f"executing {notebook.name}" in result.stdout and made[1].is_file()
+        assert "without encryption" not in result.stderr + result.stdout, result.stderr
+    finally:
+        for path in made:
+            path.unlink(missing_ok=True)
+
+
+def test_data_dry_run_says_what_it_would_do_and_does_nothing(tmp_path):
+    cache = tmp_path / "cache"
+    env = {**os.environ, "LECTURES_DATA_DIR": str(cache), "LECTURES_MNIST_MIRROR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "lectures_lib", "data", "--dry-run"], cwd=ROOT, env=env,
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    said = result.stdout
+    assert said.startswith("would fetch the four MNIST files") and str(cache) in said
+    assert str(tmp_path) in said and "numba" in said
+    assert not cache.exists()
