@@ -14,10 +14,16 @@ logged in to the machine:
   file) drops the CDN style sheets of Voila's own pages.
 - A cell tagged "presenter-hide" runs but shows nothing (the setup cell, long epoch logs,
   the static twin of a figure that a slider redraws below it).
-- Only the presenter gets in: a token, printed in a ready URL as JupyterLab prints its own;
-  a request naming a host other than this machine's loopback (DNS rebinding) or sent from
-  another site's page is refused, so a web page in the presenter's browser cannot start
-  kernels.
+- Only the presenter gets in: a token, printed in a ready URL as JupyterLab prints its own
+  (and only that URL: not Voila's placeholder with "?token=..."); a request naming a host
+  other than this machine's loopback (DNS rebinding) or sent from another site's page is
+  refused, unless it carries the server's own token (compared in constant time), so a web
+  page in the presenter's browser cannot start kernels. ``GET /api/kernels`` lists the
+  running kernels (with the token).
+- The browser is opened through a file that holds the ready URL (the token stays off the
+  command line); it is removed when the server stops (Ctrl+C, SIGTERM, any exit).
+- Settings that make no sense (``--max-kernels=0``, ``--cull-idle=-1``) stop it at once,
+  saying what to set.
 - Kernels do not pile up: a page that is closed or left shuts its kernel down at once; a
   kernel whose page went without saying so (a crash, a lost network) is culled after it
   has been idle and disconnected for `--cull-idle` seconds; and at most `--max-kernels`
