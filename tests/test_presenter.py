@@ -249,6 +249,9 @@ def test_token_host_and_origin(presenter):
         assert refused.status_code == 403, headers
     assert presenter.get("/voila/tree", Host=f"localhost:{port}").status_code == 200
     assert presenter.get("/voila/tree").status_code == 200
+    # the kernel listing: only with the token, and only a listing (no kernel starts by it)
+    assert presenter.get("/api/kernels", token=False).status_code == 403
+    assert presenter.post("/api/kernels").status_code == 405
 
 
 # the ways a page of another site can send the presenter's browser to a notebook, each with a
