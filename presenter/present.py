@@ -172,6 +172,10 @@ class Presenter(Voila):
         self.config.VoilaConfiguration.template = "lecture"
         self.config.VoilaConfiguration.progressive_rendering = True
         self.config.VoilaConfiguration.multi_kernel_manager_class = BoundedKernelManager
+        # only the front-end extensions the series uses: another package's JupyterLab
+        # extension in the same environment (otter-grader brings ipylab and jupytext) broke
+        # every page with widgets ("The getter for the shared module is not a function")
+        self.config.VoilaConfiguration.extension_allowlist = LAB_EXTENSIONS
         super().initialize(argv)
         if problems := self.setting_problems():
             raise SystemExit("The presenter view cannot start: " + "; ".join(problems) + ".")
@@ -266,6 +270,16 @@ def remove_opening_page() -> None:
     while OPENING_PAGES:
         with contextlib.suppress(OSError):
             os.remove(OPENING_PAGES.pop())
+
+
+# the JupyterLab extensions a presenter page loads: the widgets (and Voila's own manager of
+# them, for ipywidgets 8), the drawing pad, the code colours
+LAB_EXTENSIONS = [
+    "@jupyter-widgets/jupyterlab-manager",
+    "@voila-dashboards/widgets-manager8",
+    "ipycanvas",
+    "jupyterlab_pygments",
+]
 
 
 def main(argv=None) -> None:
