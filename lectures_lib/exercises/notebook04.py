@@ -4,6 +4,7 @@ and one-hot targets."""
 from __future__ import annotations
 
 import functools
+import re
 
 import numpy as np
 
@@ -73,6 +74,19 @@ def _one_row_with_all(labels):
     return row
 
 
+def _one_hot_advice(error):
+    if not isinstance(error, IndexError):
+        return None
+    size = re.search(r"size (\d+)", str(error))
+    if size and int(size.group(1)) != 10:
+        return (
+            f"An array with {size.group(1)} rows or columns where there should be 10: "
+            "np.eye(len(labels)) has one column per label, but the targets have one column "
+            "per digit, 10 of them: np.eye(10)."
+        )
+    return "A column 10 or more does not exist: digit d has its 1 in column d, columns 0 to 9."
+
+
 one_hot_targets = Function(
     id="04.one_hot_targets",
     signature="one_hot_targets(labels)",
@@ -101,11 +115,7 @@ one_hot_targets = Function(
             "per label, shape (n, 10)",
         ),
     ),
-    advice=lambda error: (
-        "A column 10 or more does not exist: digit d has its 1 in column d, columns 0 to 9."
-        if isinstance(error, IndexError)
-        else None
-    ),
+    advice=_one_hot_advice,
     hints=(
         "Notebook 04, section 4 builds the target for one label. Here every label of the "
         "array gets its own row.",
