@@ -3,8 +3,8 @@ w -> w - (eta/m) sum_x dC_x/dw, applied to the network's own arrays."""
 
 from __future__ import annotations
 
-from lectures_lib.exercises.checking import Function
 from lectures_lib.exercises.cases import network_cases
+from lectures_lib.exercises.checking import Function
 
 # (sizes, m, eta) of the test calls: no mini-batch of 10, the lecture's size, so that a
 # step divided by 10 instead of m shows; learning rates on both sides of 1

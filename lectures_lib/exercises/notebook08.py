@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from lectures_lib.encoding import binary_codes, decode_nearest
-from lectures_lib.exercises.checking import Function, Value
 from lectures_lib.exercises.cases import count_parameters
+from lectures_lib.exercises.checking import Function, Value
 
 extra_parameters = Value(
     id="08.extra_parameters",

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from lectures_lib.exercises.checking import Function, Value
 from lectures_lib.exercises.cases import random_batch, random_network
+from lectures_lib.exercises.checking import Function, Value
 from lectures_lib.neurons import sigmoid, sigmoid_prime
 
 N_LAYERS = 3  # 10.sigma_prime_bound: a gradient passes back through 3 sigmoid layers
