@@ -500,3 +500,31 @@ def test_a_refused_method_is_back_in_place_after_the_check():
     feedback("05.backprop", lambda net, X, Y: Network.backprop(net, X, Y))
     feedback("08.decode_bits", lambda outputs: encoding.decode_nearest(outputs))
     assert Network.backprop is backprop and encoding.decode_nearest is decode
+
+
+def _section_text(notebook: str, title: str) -> str | None:
+    """The markdown and code of the section "## N. title" of a notebook, or None."""
+    import nbformat
+
+    [path] = (ROOT / "notebooks").glob(f"{notebook}_*.ipynb")
+    inside, text = False, []
+    for cell in nbformat.read(path, as_version=4).cells:
+        for line in cell.source.splitlines() if cell.cell_type == "markdown" else ():
+            if line.startswith("## "):
+                inside = line[3:].split(". ", 1)[-1].strip() == title
+        if inside:
+            text.append(cell.source)
+    return "\n".join(text) if text else None
+
+
+def test_every_section_a_hint_names_exists_and_shows_what_the_hint_says():
+    from lectures_lib.exercises import all_exercises
+    from lectures_lib.exercises.checking import REFERENCES
+    from lectures_lib.exercises.headings import SECTIONS
+
+    all_exercises()  # every exercise module imported, so every hint's reference recorded
+    assert len(REFERENCES) >= 13
+    for notebook, title, shows in REFERENCES:
+        assert title in SECTIONS[notebook], (notebook, title, "not a heading: make clean-notebooks")
+        text = _section_text(notebook, title)
+        assert text is not None and shows in text, (notebook, title, shows)

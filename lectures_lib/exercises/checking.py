@@ -58,6 +58,21 @@ def unanswered(answer) -> bool:
     return answer is None or answer is Ellipsis
 
 
+REFERENCES: list[tuple[str, str, str]] = []  # (notebook, section title, a phrase in it)
+
+
+def section(notebook: str, title: str, shows: str) -> str:
+    """ "Notebook 03, section 2, “σ and its derivative”": the section's number comes from the
+    notebook's headings (headings.py, generated); ``shows`` is a phrase of the section that
+    the hint points at (tests/test_exercises.py checks that it is there)."""
+    from lectures_lib.exercises.headings import SECTIONS
+
+    REFERENCES.append((notebook, title, shows))
+    titles = SECTIONS.get(notebook, ())
+    number = f"section {titles.index(title) + 1}" if title in titles else "the section"
+    return f"Notebook {notebook}, {number}, “{title}”"
+
+
 def ask_for_hint(exercise_id: str) -> str:
     return f'Stuck? hint("{exercise_id}") gives a hint.'
 
@@ -522,10 +537,11 @@ def time_bound(seconds: float):
     exists in the main thread on Linux and macOS, where notebooks run their cells. Elsewhere
     (Windows) the block runs unbounded: the grader bounds it with a process instead.
     """
+    import os
     import signal
     import threading
 
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    usable = os.name != "nt" and threading.current_thread() is threading.main_thread()
     if not usable:
         yield
         return

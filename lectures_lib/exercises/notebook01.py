@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from lectures_lib import descent, gradcheck, surfaces
-from lectures_lib.exercises.checking import Function, Value
+from lectures_lib.exercises.checking import Function, Value, section
 
 # Both costs of the questions are bowls C = (a x² + b y²)/2 from lectures_lib.surfaces.
 X2_3Y2 = surfaces.quadratic(2.0, 6.0, "x² + 3y²")
@@ -66,7 +66,8 @@ eta_limit = Value(
         ),
     ),
     hints=(
-        "Notebook 01, section 5: on a bowl, one step multiplies each coordinate by "
+        f"{section('01', 'The learning rate: too small, about right, too large', 'λ')}: on a "
+        "bowl, one step multiplies each coordinate by "
         "(1 − η·λ), with λ the curvature (second derivative) in that direction.",
         "A coordinate shrinks only while |1 − ηλ| < 1. Find λ for x and for y "
         "(the diagonal of the Hessian); which direction limits η?",

@@ -9,7 +9,7 @@ import re
 import numpy as np
 
 from lectures_lib.encoding import one_hot
-from lectures_lib.exercises.checking import Function, Value
+from lectures_lib.exercises.checking import Function, Value, section
 
 
 @functools.cache
@@ -53,7 +53,8 @@ always_one = Value(
     ),
     hints=(
         "It is right exactly on the validation images whose label is 1.",
-        "Section 2 counts how often each digit occurs in the test set, with np.bincount; "
+        section("04", "How many of each digit?", "bincount")
+        + " counts how often each digit occurs in the test set, with np.bincount; "
         "do the same with validation.labels.",
     ),
 )
@@ -117,7 +118,8 @@ one_hot_targets = Function(
     ),
     advice=_one_hot_advice,
     hints=(
-        "Notebook 04, section 4 builds the target for one label. Here every label of the "
+        section("04", "Inputs and targets: 784 in, 10 out", "one_hot")
+        + " builds the target for one label. Here every label of the "
         "array gets its own row.",
         "Start from zeros of shape (len(labels), 10); row i needs a 1 in column labels[i].",
         "A loop over the rows works. Without one: indexing with two arrays, "

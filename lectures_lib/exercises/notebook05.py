@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from lectures_lib.exercises.cases import count_parameters, network_cases
-from lectures_lib.exercises.checking import Function, Value
+from lectures_lib.exercises.checking import Function, Value, section
 from lectures_lib.neurons import sigmoid, sigmoid_prime
 
 
@@ -50,7 +50,8 @@ n_parameters = Value(
     hints=(
         "Count layer by layer. A layer from n_in to n_out neurons has a weight for every "
         "(input, neuron) pair and a bias for each of its own neurons.",
-        "Notebook 05, section 1 counts them for [784, 30, 10]: the same sum, with 100 "
+        section("05", "The network", "30, 10")
+        + " counts them for [784, 30, 10]: the same sum, with 100 "
         "hidden neurons.",
     ),
 )
@@ -203,7 +204,8 @@ backprop = Function(
     advice=_backprop_advice,
     refuse=("lectures_lib.network:Network.backprop",),
     hints=(
-        "Notebook 05, section 5 writes backpropagation for two layers. Make it a loop: "
+        section("05", "Backpropagation for a mini-batch", "delta")
+        + " writes backpropagation for two layers. Make it a loop: "
         "forward through every layer, keeping each layer's Z and A; then backward.",
         "Backward: δ of the output layer is (A_L − Y) ⊙ σ′(Z_L). Each layer's gradients are "
         "δ.T @ A_in and δ summed over the rows; then δ goes one layer back.",

@@ -6,7 +6,7 @@ import functools
 
 import numpy as np
 
-from lectures_lib.exercises.checking import Function, Value
+from lectures_lib.exercises.checking import Function, Value, section
 
 CANVAS = 280  # 11.shrink: the drawing pad's canvas is 280 x 280 pixels
 
@@ -37,7 +37,8 @@ shrink = Value(
     ),
     hints=(
         "A drawing that fills the canvas has its longest side equal to the canvas's side.",
-        "MNIST scales that longest side down to the side of its box (notebook 09, section 4).",
+        "MNIST scales that longest side down to the side of its box "
+        f"({section('09', 'Making a segment look like MNIST', '20 × 20')}).",
     ),
 )
 
