@@ -14,7 +14,7 @@ PRESENTER_KERNELS ?= 4
 PRESENTER_IDLE ?= 120
 SLIDE_LIBRARIES := presenter/node_modules/.package-lock.json
 
-.PHONY: lab test present slides report data setup setup-test lint notebooks benchmark clean-notebooks help
+.PHONY: lab test present slides report data setup setup-test lint notebooks benchmark clean-notebooks help publish release grade setup-course
 
 help:
 	@echo "make lab        set up and open notebooks/00_start_here.ipynb in JupyterLab"
@@ -24,6 +24,9 @@ help:
 	@echo "make report     each notebook's run time and kernel peak memory (README's table)"
 	@echo "make notebooks  execute every notebook headless, as CI does (before a class)"
 	@echo "make benchmark  time one MNIST epoch against the per-example reference"
+	@echo "make publish REPO=OWNER/REPOSITORY   set where the series lives (links, Colab)"
+	@echo "make release DIR=path                the student copy (COURSE.md)"
+	@echo "make grade SUBMISSIONS=folder/       grade submitted notebooks with Otter: one CSV"
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "Python 3.10 or newer is needed")'
@@ -86,3 +89,24 @@ benchmark: setup data
 clean-notebooks: setup-test
 	$(BIN)/python tools/tidy_notebooks.py
 	$(BIN)/nbstripout notebooks/*.ipynb
+
+# --- running a course (COURSE.md) ---
+# publish: [project.urls] Repository and every notebook's Colab/Binder links and install line
+publish: setup
+	$(BIN)/python -m lectures_lib.course publish $(REPO)
+
+# release: the student copy (no solutions/, exercises unanswered, outputs cleared)
+release: setup
+	$(BIN)/python -m lectures_lib.course release $(DIR)
+
+$(VENV)/.installed-course: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[course]"
+	touch $@
+
+setup-course: $(VENV)/.installed-course
+
+# grade: otter run on every notebook under SUBMISSIONS (no Docker, no network); one CSV,
+# GRADES (build/grades.csv), and each answer's message beside it
+GRADES ?= build/grades.csv
+grade: setup-course
+	$(BIN)/python -m lectures_lib.course grade $(SUBMISSIONS) --csv $(GRADES)
