@@ -256,10 +256,14 @@ def grade_one(submission: Path, zip_path: Path, output: Path, seconds: float = 6
     return scores
 
 
-def grade(submissions: Path, csv_path: Path, folder: Path = BUILD, seed: int | None = None):
-    """Grade every notebook under ``submissions``; write one row per student, one column per
-    exercise and the total to ``csv_path``, and each answer's message beside it
-    (``…-messages.csv``). Returns the rows."""
+def grade(
+    submissions: Path, csv_path: Path, folder: Path = BUILD, seed: int | None = None, jobs: int = 2
+):
+    """Grade every notebook under ``submissions`` (``jobs`` at a time); write one row per
+    student, one column per exercise and the total to ``csv_path``, and each answer's
+    message beside it (``…-messages.csv``). Returns the rows."""
+    from concurrent.futures import ThreadPoolExecutor
+
     submissions = Path(submissions)
     files = sorted(p for p in submissions.rglob("*.ipynb") if ".ipynb_checkpoints" not in str(p))
     if not files:
@@ -267,10 +271,9 @@ def grade(submissions: Path, csv_path: Path, folder: Path = BUILD, seed: int | N
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     seed = _grading_seed(folder) if seed is None else seed
-    zips, grades, messages, columns = {}, {}, {}, []
+    zips, columns, grades, messages, work = {}, [], {}, {}, []
     for path in files:
-        notebook = which_notebook(path)
-        student = student_of(path, submissions)
+        notebook, student = which_notebook(path), student_of(path, submissions)
         grades.setdefault(student, {})
         messages.setdefault(student, {})
         if notebook is None:
@@ -279,12 +282,20 @@ def grade(submissions: Path, csv_path: Path, folder: Path = BUILD, seed: int | N
         if notebook not in zips:
             zips[notebook] = autograder(notebook, folder, seed)
             columns += exercises_of(notebook)
+        work.append((student, notebook, path))
+
+    def run(item):
+        student, notebook, path = item
         with tempfile.TemporaryDirectory() as output:
-            scores = grade_one(path, zips[notebook], Path(output))
-        for exercise_id in exercises_of(notebook):
-            points, message = scores.get(exercise_id, (0.0, scores.get("", (0, "no result"))[1]))
-            grades[student][exercise_id] = points
-            messages[student][exercise_id] = _reason(message)
+            return item, grade_one(path, zips[notebook], Path(output))
+
+    with ThreadPoolExecutor(max(1, jobs)) as pool:
+        for (student, notebook, _), scores in pool.map(run, work):
+            for exercise_id in exercises_of(notebook):
+                missing = scores.get("", (0.0, "no result for this exercise"))[1]
+                points, message = scores.get(exercise_id, (0.0, missing))
+                grades[student][exercise_id] = points
+                messages[student][exercise_id] = _reason(message)
     rows = []
     for student in sorted(grades):
         row = {"student": student, **{c: grades[student].get(c, 0.0) for c in columns}}
