@@ -99,11 +99,9 @@ publish: setup
 release: setup
 	$(BIN)/python -m lectures_lib.course release $(DIR)
 
-$(VENV)/.installed-course: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[course]"
-	touch $@
-
-setup-course: $(VENV)/.installed-course
+# Otter-Grader, for the instructor only (the extra "course"; students never install it)
+setup-course: setup
+	$(BIN)/python -c "import otter" 2>/dev/null || $(BIN)/python -m pip install --quiet -e ".[course]"
 
 # grade: otter run on every notebook under SUBMISSIONS (no Docker, no network); one CSV,
 # GRADES (build/grades.csv), and each answer's message beside it

@@ -227,7 +227,12 @@ def autograder(notebook: str, folder: Path, seed: int) -> Path:
 
 def which_notebook(path: Path) -> str | None:
     """The notebook ("05") a submitted file is, from the exercises it checks."""
-    found = {m[:2] for m in CHECK.findall(Path(path).read_text(errors="replace"))}
+    try:
+        cells = json.loads(Path(path).read_text(errors="replace")).get("cells", [])
+    except (ValueError, AttributeError):
+        return None
+    sources = ["".join(c.get("source", "")) for c in cells if c.get("cell_type") == "code"]
+    found = {m[:2] for source in sources for m in CHECK.findall(source)}
     return found.pop() if len(found) == 1 else None
 
 
