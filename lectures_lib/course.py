@@ -245,15 +245,17 @@ def student_of(path: Path, submissions: Path) -> str:
 def grade_one(submission: Path, zip_path: Path, output: Path, seconds: float = 600) -> dict:
     """Otter's results for one notebook: {exercise id: (points, message)}."""
     output.mkdir(parents=True, exist_ok=True)
+    done = None
     try:
-        subprocess.run(
+        done = subprocess.run(
             [sys.executable, "-m", "otter", "run", "-a", str(zip_path.resolve()),
              "-o", str(output.resolve()), "--no-logo", str(Path(submission).resolve())],
             capture_output=True, text=True, timeout=seconds, cwd=output,
         )  # fmt: skip
         results = json.loads((output / "results.json").read_text())
     except (subprocess.TimeoutExpired, OSError, ValueError) as error:
-        return {"": (0.0, f"not graded: {type(error).__name__}")}
+        said = (done.stderr or done.stdout).strip().splitlines()[-1:] if done else []
+        return {"": (0.0, f"not graded: {type(error).__name__} {' '.join(said)}".strip())}
     scores = {}
     for test in results.get("tests", []):
         exercise_id = str(test.get("name", "")).split(" ")[0]

@@ -29,7 +29,7 @@ from lectures_lib import course
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from test_platform import _no_network, run_cells  # noqa: E402 - shared with the platform tests
+from test_platform import run_cells  # noqa: E402 - shared with the platform tests
 
 sys.path.pop(0)
 
@@ -300,9 +300,9 @@ def test_make_grade_gives_full_partial_and_zero_marks(published, tmp_path):
     venv = bin_dir.parent
     start = time.perf_counter()
     made = subprocess.run(
-        _no_network(["make", "--no-print-directory", "grade", f"SUBMISSIONS={submissions}",
-                     f"GRADES={grades}", f"VENV={venv}", f"BIN={bin_dir}",
-                     f"--assume-old={venv}/.installed-lab"]),  # this environment as it is
+        _loopback_only(["make", "--no-print-directory", "grade", f"SUBMISSIONS={submissions}",
+                        f"GRADES={grades}", f"VENV={venv}", f"BIN={bin_dir}",
+                        f"--assume-old={venv}/.installed-lab"]),  # this environment as it is
         cwd=ROOT, env=_offline(env), capture_output=True, text=True, timeout=1800,
     )  # fmt: skip
     took = time.perf_counter() - start
@@ -327,6 +327,7 @@ def test_make_grade_gives_full_partial_and_zero_marks(published, tmp_path):
     assert "Not accepted" in reasons["dee"]["05.backprop"]
     assert "Stopped" in reasons["dee"]["05.quadratic_cost"]
     print(f"graded {len(rows)} students, 2 notebooks each, in {took:.0f} s")
+    print(grades.read_text(), _messages(grades).read_text(), sep="\n")
 
 
 def _read(path: Path) -> dict[str, dict]:
@@ -336,6 +337,17 @@ def _read(path: Path) -> dict[str, dict]:
 
 def _messages(grades: Path) -> Path:
     return grades.with_name(grades.stem + "-messages.csv")
+
+
+def _loopback_only(command: list[str]) -> list[str]:
+    """``command`` in a network namespace of its own with only the loopback interface up
+    (Otter's kernels talk to it over 127.0.0.1), where this machine allows; else as is."""
+    if shutil.which("unshare") and shutil.which("ip"):
+        probe = subprocess.run(["unshare", "-n", "ip", "link", "set", "lo", "up"])
+        if probe.returncode == 0:
+            script = 'ip link set lo up && exec "$@"'
+            return ["unshare", "-n", "sh", "-c", script, "sh", *command]
+    return command
 
 
 def _offline(env: dict) -> dict:
@@ -356,3 +368,83 @@ def test_the_grading_seed_is_in_no_copy_given_to_students(published, tmp_path):
     text = "\n".join(p.read_text(errors="replace") for p in student.rglob("*.py"))
     assert str(seed) not in text and "seed=" not in course.STUDENT_README
     assert "seed={seed}" in course.TEST_FILE
+
+
+# --- the graded check alone, without Otter: each cheat against the judge and its worker ------
+
+
+def reads_the_callers_frames(f, v, h):
+    frame = inspect.currentframe().f_back
+    while frame is not None:
+        for name in ("expected", "reference", "result"):
+            found = frame.f_locals.get(name)
+            if isinstance(found, list) and found and np.shape(found[0]) == np.shape(v):
+                return found[0]
+        frame = frame.f_back
+    return np.zeros(len(v))
+
+
+def patches_allclose(f, v, h):
+    np.allclose = lambda *arguments, **keywords: True
+    np.array_equal = lambda *arguments, **keywords: True
+    return np.zeros(len(v))
+
+
+def never_returns(f, v, h):
+    while True:
+        pass
+
+
+def central_differences(f, v, h):
+    v = np.array(v, dtype=float)
+    return np.array([(f(v + h * e) - f(v - h * e)) / (2 * h) for e in np.eye(len(v))])
+
+
+def backprop_of_the_class(net, X, Y):
+    from lectures_lib.network import Network
+
+    return Network.backprop(net, X, Y)
+
+
+def backprop_of_the_instance(net, X, Y):
+    return type(net).backprop(net, X, Y)
+
+
+def test_the_graded_check_resists_each_cheat(monkeypatch):
+    """What ``check`` in the notebook may be fooled by, the graded check is not: each answer
+    is judged in processes of their own, on inputs of the grading seed."""
+    from lectures_lib import exercises
+    from lectures_lib.exercises.grading import WORKER_SECONDS, graded
+
+    def grade(exercise_id, function):
+        monkeypatch.setitem(exercises._checked, exercise_id, function)
+        return graded(exercise_id, {}, seed=20271)
+
+    assert grade("01.central_differences", central_differences).right
+    for cheat in (reads_the_callers_frames, patches_allclose):
+        verdict = grade("01.central_differences", cheat)
+        assert not verdict.right and "Not yet" in verdict.message, (cheat.__name__, verdict)
+    for cheat in (backprop_of_the_class, backprop_of_the_instance):
+        verdict = grade("05.backprop", cheat)
+        assert verdict.message.startswith("Not accepted: backprop calls Network.backprop")
+    start = time.perf_counter()
+    verdict = grade("01.central_differences", never_returns)
+    assert verdict.status == "error" and "Stopped" in verdict.message
+    assert time.perf_counter() - start < WORKER_SECONDS + 30
+    assert np.allclose(np.zeros(2), np.ones(2)) is False  # nothing leaked into this process
+
+
+def test_memorised_outputs_fail_the_graded_check(monkeypatch):
+    from lectures_lib import exercises
+    from lectures_lib.exercises import feedback
+    from lectures_lib.exercises.grading import graded
+
+    namespace = {}
+    exec(compile(_memorised(), str(ROOT / "memorised.py"), "exec"), namespace)
+    memorised = namespace["central_differences"]
+    assert feedback("01.central_differences", memorised).right  # check is fooled
+    monkeypatch.setattr(
+        "lectures_lib.exercises.grading.program", lambda function: _memorised()
+    )  # the source, as a notebook cell would hold it
+    monkeypatch.setitem(exercises._checked, "01.central_differences", memorised)
+    assert not graded("01.central_differences", {}, seed=20271).right

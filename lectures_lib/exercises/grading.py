@@ -138,13 +138,23 @@ def program(function) -> str:
                     lines.append(f"from {module} import {qualname} as {name}")
             elif isinstance(value, types.FunctionType):
                 add(value)
-            elif isinstance(value, (int, float, bool, str, type(None))):
+            elif _literal(value):
                 lines.append(f"{name} = {value!r}")
             done.add(name)
         lines.append(inspect.getsource(f))
 
     add(function)
     return "\n".join(lines)
+
+
+def _literal(value) -> bool:
+    """A constant that its repr writes again: numbers, text, and lists or tuples of them."""
+    import ast
+
+    try:
+        return ast.literal_eval(repr(value)) == value
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return False
 
 
 def _names(code) -> set[str]:
