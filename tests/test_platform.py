@@ -184,7 +184,7 @@ def test_colab_without_a_repository_setting_says_so(tmp_path):
     setup = tidy_notebooks.setup_source((tidy_notebooks.PLACEHOLDER, "YOUR-REPOSITORY", "main"))
     env = clean_env(tmp_path, PYTHONPATH=str(fake_colab(tmp_path)))
     [(_, error)] = run_cells(python, [setup], tmp_path, env, preamble="import google.colab")
-    assert error["ename"] == "NotPublished" and "lectures_lib publish" in error["evalue"]
+    assert error["ename"] == "NotPublished" and "make publish" in error["evalue"]
     assert error["traceback"] == [error["evalue"]]  # the message alone
 
 

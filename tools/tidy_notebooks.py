@@ -133,15 +133,15 @@ if "google.colab" in sys.modules and importlib.util.find_spec("lectures_lib") is
 
     raise NotPublished(
         "This copy of the series is not published yet, so Colab cannot install its "
-        "package, lectures_lib. Your instructor publishes it once, with `python -m "
-        "lectures_lib publish OWNER/REPOSITORY`; until then open the series with `make lab` "
-        "on your own machine (README.md)."
+        "package, lectures_lib. Your instructor publishes it once, with `make publish "
+        "REPO=OWNER/REPOSITORY`; until then open the series with `make lab` on your own "
+        "machine (README.md)."
     )"""
 
 UNPUBLISHED_NOTE = (
     "*For instructors: this copy is not published yet, so its notebooks have no Open in "
-    "Colab or Launch Binder links. Publish it once with `python -m lectures_lib publish "
-    "OWNER/REPOSITORY` (or `make publish REPO=OWNER/REPOSITORY`): COURSE.md.*"
+    "Colab or Launch Binder links. Publish it once with `make publish REPO=OWNER/REPOSITORY` "
+    "(without make: `python -m lectures_lib.course publish OWNER/REPOSITORY`); see COURSE.md.*"
 )
 
 
