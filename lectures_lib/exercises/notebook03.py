@@ -63,7 +63,8 @@ def _cases(rng):
     cases = []
     for n, m in ((3, 5), (2, 4), (4, 6)):
         w, b = rng.normal(size=n), float(rng.normal())
-        cases.append((w, b, rng.uniform(-1, 1, (m, n)), rng.uniform(0, 1, m)))
+        # inputs in [0, 1): the reference is a Network, which takes no others
+        cases.append((w, b, rng.random((m, n)), rng.uniform(0, 1, m)))
     return cases
 
 
