@@ -14,7 +14,7 @@ PRESENTER_KERNELS ?= 4
 PRESENTER_IDLE ?= 120
 SLIDE_LIBRARIES := presenter/node_modules/.package-lock.json
 
-.PHONY: lab test present slides report data setup setup-test lint notebooks benchmark clean-notebooks help publish release grade setup-course
+.PHONY: claims lab test present slides report data setup setup-test lint notebooks benchmark clean-notebooks help publish release grade setup-course
 
 help:
 	@echo "make lab        set up and open notebooks/00_start_here.ipynb in JupyterLab"
@@ -24,6 +24,7 @@ help:
 	@echo "make report     each notebook's run time and kernel peak memory (README's table)"
 	@echo "make notebooks  execute every notebook headless, as CI does (before a class)"
 	@echo "make benchmark  time one MNIST epoch against the per-example reference"
+	@echo "make claims     the seed sweeps behind the notebooks' general claims (minutes)"
 	@echo "make publish REPO=OWNER/REPOSITORY   set where the series lives (links, Colab)"
 	@echo "make release DIR=path                the student copy (COURSE.md)"
 	@echo "make grade SUBMISSIONS=folder/       grade submitted notebooks with Otter: one CSV"
@@ -89,6 +90,11 @@ benchmark: setup data
 clean-notebooks: setup-test
 	$(BIN)/python tools/tidy_notebooks.py
 	$(BIN)/nbstripout notebooks/*.ipynb
+
+# the seed sweeps that back what the notebooks generalise (tests/test_claims*.py): a few
+# minutes, so not part of `make test`; CI runs them as a step of their own (.ci/run)
+claims: setup-test data
+	$(BIN)/python -m pytest -m claims tests
 
 # --- running a course (COURSE.md) ---
 # publish: [project.urls] Repository and every notebook's Colab/Binder links and install line

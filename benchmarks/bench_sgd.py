@@ -26,10 +26,11 @@ from lectures_lib import _compiled
 from lectures_lib.data import load_mnist
 from lectures_lib.encoding import one_hot
 from lectures_lib.network import Network
-from lectures_lib.runs import Job, train_runs
+from lectures_lib.runs import Job, sgd, train_runs
 
 TARGET_RATIO = 12.0
 TOLERANCE = 1e-10
+ENGINES_AGREE = 1e-12  # the compiled engine against the numpy path it compiles
 ROUNDS = 5
 
 
@@ -101,11 +102,11 @@ def max_difference(a, b):
 
 def run_library(start, training, test, m, eta, seed, engine, dtype="float64"):
     """One epoch plus one evaluation from the start's weights: (seconds, network, correct)."""
-    net = Network(start.sizes)
-    net.weights = [w.copy() for w in start.weights]
-    net.biases = [b.copy() for b in start.biases]
+    net = Network.from_parameters(
+        [w.copy() for w in start.weights], [b.copy() for b in start.biases]
+    )
     t0 = time.perf_counter()
-    net.SGD(training, 1, m, eta, rng=np.random.default_rng(seed), engine=engine, dtype=dtype)
+    sgd(net, training, 1, m, eta, rng=np.random.default_rng(seed), engine=engine, dtype=dtype)
     correct = net.evaluate(*test)
     return time.perf_counter() - t0, net, correct
 
@@ -140,12 +141,12 @@ def main(argv=None) -> int:
     arms = {"numpy": ("numpy", "float64")}
     if compiled:
         arms |= {"numba": ("numba", "float64"), "float32": ("numba", "float32")}
-    default = "numba" if compiled else "numpy"  # what SGD(engine="auto") uses
+    default = "numba" if compiled else "numpy"  # what sgd(engine="auto") uses
     if compiled:  # compile (or load the compiled code) once, outside the timing
         for engine, dtype in arms.values():
             warm = Network([784, 30, 10], rng=1)
             few = (training.images[:20], training.labels[:20])
-            warm.SGD(few, 1, m, args.eta, engine=engine, dtype=dtype)
+            sgd(warm, few, 1, m, args.eta, engine=engine, dtype=dtype)
 
     perm = np.random.default_rng(args.seed + 1).permutation(len(training.images))
     Y = one_hot(training.labels)
@@ -188,6 +189,13 @@ def main(argv=None) -> int:
     ratio = median_ratio(times, "reference", default)
     print(f"default path ({default}, float64): x{ratio:.1f} faster (target >= {TARGET_RATIO:g})")
     if compiled:
+        numpy_net, numba_net = results["numpy"][0], results["numba"][0]
+        engines_apart = max_difference(parameters(numpy_net), parameters(numba_net))
+        ok &= engines_apart <= ENGINES_AGREE
+        print(
+            f"compiled against numpy path (float64): max |weight difference| "
+            f"{engines_apart:.1e} (at most {ENGINES_AGREE:g})"
+        )
         print(f"float32 against float64 (compiled): x{median_ratio(times, 'numba', 'float32'):.2f}")
         same_runs = all(
             max_difference(parameters(a.network), parameters(b.network)) == 0

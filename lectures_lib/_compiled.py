@@ -46,19 +46,19 @@ GREY_LEVELS = np.arange(256) / 255.0  # level / 255.0 for every uint8 level, as 
 
 
 def _gather(x, X, rows, levels):
-    """x[i] (n_in,) <- the input X[rows[i]], for i < len(rows): a uint8 level as
+    """x[i] (n_in,) <- the input X[rows[i]], for i < len(rows): an integer grey level as
     levels[level] (exactly level / 255.0, looked up rather than divided), a float as it is.
 
     (Replaced below by its compiled form, `_gather_impl`; this is the same in numpy.)
     """
-    x[: len(rows)] = levels[X[rows]] if X.dtype == np.uint8 else X[rows]
+    x[: len(rows)] = levels[X[rows]] if X.dtype.kind in "iu" else X[rows]
 
 
 def _sgd_epoch(weights, biases, X, Y, perm, m, eta, levels):
     """One epoch, in place on weights[l] (n_out, n_in) and biases[l] (n_out,).
 
     X (n, n_in) and Y (n, n_out) are the data, perm (n,) the epoch's shuffle, m the
-    mini-batch size, eta the learning rate; uint8 inputs are read as levels[X] (see
+    mini-batch size, eta the learning rate; integer inputs are read as levels[X] (see
     `_gather`) as each mini-batch is gathered.  The arithmetic is in the weights' dtype
     (float64, or float32 for sgemm).  All buffers are allocated once: activations[l]
     (m, n_l) and deltas[l] (m, n_out of layer l).
@@ -124,10 +124,10 @@ def _subtract_product_impl(w, delta, a):
 
 
 def _gather_impl(x, X, rows, levels):
-    """Compiled `_gather`, for X's dtype: a table look-up for uint8, a copy for floats."""
+    """Compiled `_gather`, for X's dtype: a table look-up for integers, a copy for floats."""
     from numba.core import types
 
-    if X.dtype == types.uint8:
+    if isinstance(X.dtype, types.Integer):
 
         def impl(x, X, rows, levels):
             for i in range(rows.shape[0]):
@@ -173,43 +173,50 @@ def _compile():
 def status() -> tuple[bool, str]:
     """(True, "") when the compiled path works here, else (False, the reason in words).
 
-    Checks, once per process: numba imports; its declaration of numba_xxgemm is the call
-    made here, for float64 and float32; and w -= delta.T @ a computed through it equals
-    numpy's product on a small case.  Nothing is called through a declaration that
-    differs, so a changed numba can only switch this path off, never corrupt memory.
+    Checks, once per process: numba imports, and `check_gemm` passes.  Nothing is called
+    through a declaration that differs, so a changed numba can only switch this path
+    off, never corrupt memory.
     """
     try:
         version = _compile()
     except ImportError as err:
         return False, f"numba cannot be imported: {err} (pip install numba)"
+    return check_gemm(version)
+
+
+def check_gemm(version: str, declaration=None) -> tuple[bool, str]:
+    """(True, "") when numba's numba_xxgemm can be called as `_subtract_product_impl`
+    calls it, else (False, why), for float64 and float32: the declaration is the call
+    made here, and w -= delta.T @ a computed through it equals numpy's product on a small
+    case.  Any failure, even of the check itself, is a reason not to use the path.
+
+    version: numba's version, for the message; declaration(dtype): the signature that
+    numba declares for numba_xxgemm of a numba dtype (default: numba's own declaration).
+    """
     try:
-        return _check_gemm(version)
+        from numba.core import types
+        from numba.np.linalg import _BLAS
+
+        declaration = declaration or (lambda dtype: _BLAS().numba_xxgemm(dtype).sig)
+        for dtype, nb_dtype, tolerance in [
+            (np.float64, types.float64, 1e-12),
+            (np.float32, types.float32, 1e-5),
+        ]:
+            declared = declaration(nb_dtype)
+            if declared != _expected_gemm_signature(types, nb_dtype):
+                return (
+                    False,
+                    f"numba {version} declares numba_xxgemm as {declared}, "
+                    f"not as tested (numba {TESTED_NUMBA})",
+                )
+            rng = np.random.default_rng(0)
+            w, delta, a = (rng.random(shape).astype(dtype) for shape in [(3, 2), (4, 3), (4, 2)])
+            expected = w - delta.T @ a
+            _gemm_check(w, delta, a)
+            if not np.allclose(w, expected, rtol=0, atol=tolerance):
+                return False, f"numba {version}: gemm through numba_xxgemm gives wrong numbers"
     except Exception as err:  # a numba that cannot even run the check: do not use it
         return False, f"numba {version} failed the check of numba_xxgemm ({err})"
-
-
-def _check_gemm(version: str) -> tuple[bool, str]:
-    """`status()`'s checks of numba_xxgemm, for a numba that imports."""
-    from numba.core import types
-    from numba.np.linalg import _BLAS
-
-    for dtype, nb_dtype, tolerance in [
-        (np.float64, types.float64, 1e-12),
-        (np.float32, types.float32, 1e-5),
-    ]:
-        declared = _BLAS().numba_xxgemm(nb_dtype).sig
-        if declared != _expected_gemm_signature(types, nb_dtype):
-            return (
-                False,
-                f"numba {version} declares numba_xxgemm as {declared}, "
-                f"not as tested (numba {TESTED_NUMBA})",
-            )
-        rng = np.random.default_rng(0)
-        w, delta, a = (rng.random(shape).astype(dtype) for shape in [(3, 2), (4, 3), (4, 2)])
-        expected = w - delta.T @ a
-        _gemm_check(w, delta, a)
-        if not np.allclose(w, expected, rtol=0, atol=tolerance):
-            return False, f"numba {version}: gemm through numba_xxgemm gives wrong numbers"
     return True, ""
 
 
@@ -219,7 +226,7 @@ def _say_once(line: str) -> None:
 
 
 def use(engine: str, dtype) -> bool:
-    """True when SGD should use this compiled path for ``engine`` and ``dtype``.
+    """True when `runs.sgd` should use this compiled path for ``engine`` and ``dtype``.
 
     engine: "numpy" (never), "numba" (always, or an ImportError saying why it cannot),
     "auto" (when `status()` allows; otherwise one printed line, once per process, says
@@ -242,11 +249,25 @@ def use(engine: str, dtype) -> bool:
     return works
 
 
+def readable(X) -> np.ndarray:
+    """X (n, n_in) in a dtype the compiled epoch reads, converted once if it must be:
+    integers and float32/float64 in the machine's byte order are used as they are; other
+    floats (float16, longdouble, big-endian) become float64, as the numpy path converts
+    each mini-batch (`network.scaled`), and other integers the same integers in native order."""
+    X = np.asarray(X)
+    if X.dtype.kind == "f" and X.dtype not in (np.float32, np.float64):
+        return X.astype(np.float64)  # == compares the byte order too
+    if not X.dtype.isnative:
+        return X.astype(X.dtype.newbyteorder("="))
+    return X
+
+
 def sgd_epoch(weights, biases, X, Y, perm, m, eta, dtype=np.float64) -> None:
     """Run `_sgd_epoch` compiled; weights[l] and biases[l] are updated in place.
 
-    X (n, n_in): uint8 grey levels (read as level / 255.0 as each mini-batch is gathered,
-    exactly the numbers of numpy's X / 255.0) or floats.  Y (n, n_out) targets.  The arithmetic runs
+    X (n, n_in), as `readable` returns it: integer grey levels (read as level / 255.0 as
+    each mini-batch is gathered, exactly the numbers of numpy's X / 255.0) or floats in
+    [0, 1].  Y (n, n_out) targets.  The arithmetic runs
     in ``dtype``: the weights are trained as copies of that dtype (and C order, which
     BLAS needs) whenever theirs differs, and copied back into the network's arrays.
     """
@@ -266,6 +287,16 @@ def sgd_epoch(weights, biases, X, Y, perm, m, eta, dtype=np.float64) -> None:
     for p, w in zip(params, work):
         if w is not p:
             p[...] = w
+
+
+def kernels_from_cache() -> tuple[int, int]:
+    """(loaded, compiled): how many versions of the training kernel this process has
+    loaded from numba's on-disk cache and how many it had to compile (0, 0 before the
+    first compiled epoch).  After `warm_cache`, a notebook's kernel should compile none."""
+    stats = getattr(_sgd_epoch, "stats", None)  # numba's dispatcher keeps the counts
+    if stats is None:
+        return 0, 0
+    return sum(stats.cache_hits.values()), sum(stats.cache_misses.values())
 
 
 def warm_cache() -> str:

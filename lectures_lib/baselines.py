@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from lectures_lib.checks import check_labels
+
 
 def random_guesses(n: int, rng=None) -> np.ndarray:
     """n labels drawn uniformly from 0-9, shape (n,)."""
@@ -32,7 +34,7 @@ def average_darkness(images, labels) -> np.ndarray:
     Every digit needs at least one image: a digit without any has no average.
     """
     d = darkness(images)
-    labels = _check_labels(labels, len(d))
+    labels = check_labels(labels, len(d))
     missing = [digit for digit in range(10) if not np.any(labels == digit)]
     if missing:
         raise ValueError(
@@ -52,16 +54,3 @@ def classify_by_darkness(images, means) -> np.ndarray:
             f"got shape {means.shape}" + ("" if means.shape != (10,) else " with NaN or inf")
         )
     return np.argmin(np.abs(d[:, np.newaxis] - means[np.newaxis, :]), axis=1)
-
-
-def _check_labels(labels, n: int) -> np.ndarray:
-    """labels as an int array (n,), or a ValueError that says what is wrong."""
-    labels = np.asarray(labels)
-    if labels.shape != (n,) or not np.issubdtype(labels.dtype, np.integer):
-        raise ValueError(
-            f"labels must be {n} whole numbers 0-9, one per image; got shape {labels.shape} "
-            f"and dtype {labels.dtype}"
-        )
-    if n and (labels.min() < 0 or labels.max() > 9):
-        raise ValueError(f"labels must be digits 0-9, got {labels.min()} to {labels.max()}")
-    return labels

@@ -1,5 +1,5 @@
 """Checks that turn bad input into a clear message: training settings shared by every
-optimizer in the package, and the arrays a `lectures_lib.network.Network` is given.
+optimizer in the package, labels, and the arrays a `lectures_lib.network.Network` is given.
 
 Each ``check_*`` returns the value in the form the caller computes with, or raises a
 ValueError that says what was wrong and how to fix it.
@@ -12,28 +12,7 @@ import numbers
 
 import numpy as np
 
-from lectures_lib.encoding import one_hot
-
 MAX_WEIGHTS = 50_000_000  # 400 MB of float64: far beyond any network of this course
-
-
-class TrainingDiverged(ArithmeticError):
-    """The weights stopped being finite numbers during training."""
-
-
-class TrainingStalled(ArithmeticError):
-    """A step of gradient descent no longer changes any weight or bias.
-
-    ``history`` holds what was recorded up to the epoch that found it.
-    """
-
-    def __init__(self, message, history=None):
-        super().__init__(message)
-        self.history = history
-
-
-class NetworkSaturated(TrainingStalled):
-    """Stalled because the sigmoids saturated (sigma' = 0): eta was far too large."""
 
 
 # --- training settings ----------------------------------------------------------------
@@ -97,40 +76,35 @@ def check_dtype(dtype) -> np.dtype:
     return np.dtype(dtype)
 
 
-# --- the arrays a network is given ------------------------------------------------------
-
-
-def check_inputs(X, n_in: int) -> np.ndarray:
-    """Inputs as an array (n, n_in): uint8 grey levels and floats as they are (no copy),
-    other numbers as float64.  One example may be given as a vector (n_in,)."""
-    X = np.asarray(X)
-    if X.dtype != np.uint8 and X.dtype.kind != "f":
-        if X.dtype.kind not in "iu":
-            raise ValueError(f"inputs must be numbers, got an array of dtype {X.dtype}")
-        X = X.astype(np.float64)
-    if X.ndim == 1:
-        X = X[np.newaxis, :]
-    if X.ndim != 2 or X.shape[1] != n_in:
+def check_rng(rng) -> np.random.Generator:
+    """A numpy Generator from rng: None (fresh entropy), a seed (a whole number >= 0) or
+    a Generator, which is used as it is (so that draws continue where they stopped)."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is not None and not (_is_number(rng) and float(rng).is_integer() and rng >= 0):
         raise ValueError(
-            f"inputs must have shape (n, {n_in}), one example per row, got {X.shape}; "
-            "flatten each image to one row (MNIST: 28*28 = 784 numbers)"
+            f"rng must be a seed (a whole number of at least 0), a numpy Generator such as "
+            f"np.random.default_rng(0), or None; got {rng!r}"
         )
-    if X.dtype != np.uint8 and not all_finite(X):
-        raise ValueError("inputs contain NaN or infinite values; clean the data first")
-    return X
+    return np.random.default_rng(None if rng is None else int(rng))
 
 
-def check_labels(labels, n: int, n_out: int) -> np.ndarray:
-    """Labels (n,) as integers from 0 to n_out - 1."""
+# --- labels and the arrays a network is given ----------------------------------------------
+
+
+def check_labels(labels, n: int | None = None, n_classes: int = 10) -> np.ndarray:
+    """Labels (n,) as integers from 0 to n_classes - 1; any number of them if n is None.
+    The one check of labels for the whole package (network, encodings, baselines)."""
     labels = np.asarray(labels)
-    if labels.shape != (n,) or not np.issubdtype(labels.dtype, np.integer):
+    if labels.ndim != 1 or labels.dtype.kind not in "iu" or n not in (None, len(labels)):
+        count = "a list of integers" if n is None else f"{n} integers, one per input"
         raise ValueError(
-            f"labels must be {n} integers, one per input, got shape {labels.shape} "
-            f"and dtype {labels.dtype}"
+            f"labels must be {count} (whole numbers from 0 to {n_classes - 1}), got shape "
+            f"{labels.shape} and dtype {labels.dtype}"
         )
-    if n and (labels.min() < 0 or labels.max() >= n_out):
+    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
         raise ValueError(
-            f"labels must lie in 0..{n_out - 1} for {n_out} output neurons, got values "
+            f"labels must lie in 0..{n_classes - 1} (one class per output), got values "
             f"from {labels.min()} to {labels.max()}"
         )
     return labels
@@ -140,7 +114,7 @@ def check_targets(targets, n: int, n_out: int) -> np.ndarray:
     """Targets (n, n_out) as floats; labels (n,) are turned into one-hot rows."""
     targets = np.asarray(targets)
     if targets.ndim == 1:
-        return one_hot(check_labels(targets, n, n_out), n_out)
+        return np.eye(n_out)[check_labels(targets, n, n_out)]
     if targets.shape != (n, n_out) or targets.dtype.kind not in "fiu":
         raise ValueError(
             f"targets must be {n} labels or numbers of shape ({n}, {n_out}), "
@@ -152,8 +126,43 @@ def check_targets(targets, n: int, n_out: int) -> np.ndarray:
     return targets
 
 
+def check_inputs(X, n_in: int) -> np.ndarray:
+    """Inputs as an array (n, n_in), as given (no copy): integers (any integer dtype) are
+    grey levels from 0 to 255, floats must lie in [0, 1].  One example may be a vector
+    (n_in,)."""
+    X = np.asarray(X)
+    if X.dtype.kind not in "iuf":
+        raise ValueError(
+            "inputs must be numbers, integer grey levels 0-255 or floats in [0, 1], "
+            f"got an array of dtype {X.dtype}"
+        )
+    if X.ndim == 1:
+        X = X[np.newaxis, :]
+    if X.ndim != 2 or X.shape[1] != n_in:
+        raise ValueError(
+            f"inputs must have shape (n, {n_in}), one example per row, got {X.shape}; "
+            "flatten each image to one row (MNIST: 28*28 = 784 numbers)"
+        )
+    if X.size == 0 or X.dtype == np.uint8:
+        return X
+    low, high = X.min(), X.max()  # NaN and infinity show in these two
+    if X.dtype.kind == "f" and not (np.isfinite(low) and np.isfinite(high)):
+        raise ValueError("inputs contain NaN or infinite values; clean the data first")
+    if X.dtype.kind == "f" and (low < 0 or high > 1):
+        raise ValueError(
+            f"float inputs must lie in [0, 1], got values from {low:g} to {high:g}: divide "
+            "grey levels by 255 (X / 255), or pass the integer grey levels 0-255 themselves"
+        )
+    if low < 0 or high > 255:
+        raise ValueError(
+            f"integer inputs are grey levels from 0 to 255, got values from {low} to {high}; "
+            "give other data as floats scaled to [0, 1]"
+        )
+    return X
+
+
 def check_batch(X, Y, sizes) -> tuple[np.ndarray, np.ndarray]:
-    """A batch of at least one example: inputs (m, sizes[0]), targets (m, sizes[-1])."""
+    """A batch of at least one example: inputs (m, sizes[0]), float targets (m, sizes[-1])."""
     X = check_inputs(X, sizes[0])
     if len(X) == 0:
         raise ValueError("a batch needs at least one example, got none")
@@ -173,20 +182,40 @@ def check_pair(data, name: str):
     return data
 
 
+def check_labelled(data, name: str, sizes) -> tuple[np.ndarray, np.ndarray]:
+    """(X (n, sizes[0]), labels (n,)) from data = (images, labels), e.g. test data."""
+    X, labels = check_pair(data, name)
+    X = check_inputs(X, sizes[0])
+    return X, check_labels(labels, len(X), sizes[-1])
+
+
 def check_training(training, sizes) -> tuple[np.ndarray, np.ndarray]:
-    """(X (n, sizes[0]), Y (n, sizes[-1]) float targets) from training = (X, labels or Y)."""
+    """(X (n, sizes[0]), labels (n,) or targets (n, sizes[-1])) from training = (X, labels
+    or targets), as given: labels stay labels."""
     X, targets = check_pair(training, "training")
-    return check_batch(X, targets, sizes)
+    X = check_inputs(X, sizes[0])
+    if len(X) == 0:
+        raise ValueError("training needs at least one example, got none")
+    targets = np.asarray(targets)
+    if targets.ndim == 1:
+        return X, check_labels(targets, len(X), sizes[-1])
+    return X, check_targets(targets, len(X), sizes[-1])
 
 
-def check_parameters(net) -> None:
-    """weights[l] (n_out, n_in) and biases[l] (n_out,) float arrays, as ``net.sizes`` says."""
-    sizes = net.sizes
-    if len(net.weights) != len(sizes) - 1 or len(net.biases) != len(sizes) - 1:
+def check_parameters(weights, biases, sizes=None) -> list[int]:
+    """The layer sizes of weights[l] (n_out, n_in) and biases[l] (n_out,), float arrays
+    that fit together (and fit ``sizes`` when given)."""
+    weights, biases = list(weights), list(biases)
+    if sizes is None:
+        first = weights[0] if weights and isinstance(weights[0], np.ndarray) else None
+        if first is None or first.ndim != 2:
+            raise ValueError("weights must be a list of 2-D float arrays (n_out, n_in), one each")
+        sizes = check_sizes([first.shape[1]] + [np.shape(w)[0] for w in weights])
+    if len(weights) != len(sizes) - 1 or len(biases) != len(sizes) - 1:
         raise ValueError(
             f"a network of sizes {sizes} has {len(sizes) - 1} weight matrices and bias vectors"
         )
-    for layer, (w, b) in enumerate(zip(net.weights, net.biases)):
+    for layer, (w, b) in enumerate(zip(weights, biases)):
         shapes = (sizes[layer + 1], sizes[layer]), (sizes[layer + 1],)
         for name, p, shape in [("weights", w, shapes[0]), ("biases", b, shapes[1])]:
             if not isinstance(p, np.ndarray) or p.dtype.kind != "f" or p.shape != shape:
@@ -195,14 +224,7 @@ def check_parameters(net) -> None:
                     f"net.{name}[{layer}] must be a float array of shape {shape}, got {got}; "
                     f"e.g. net.{name}[{layer}] = np.asarray(..., dtype=float)"
                 )
-
-
-def check_finite_parameters(net, epoch: int, eta: float) -> None:
-    if not all(all_finite(p) for p in net.weights + net.biases):
-        raise TrainingDiverged(
-            f"the weights became NaN or infinite in epoch {epoch} with eta = {eta}: "
-            "training diverged; try a smaller learning rate eta"
-        )
+    return sizes
 
 
 def all_finite(array) -> bool:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from lectures_lib.checks import check_labels
+
 N_BITS = 4
 
 
@@ -16,17 +18,7 @@ def one_hot(labels, n_classes: int = 10) -> np.ndarray:
 
     ``one_hot([6])`` is ``[[0, 0, 0, 0, 0, 0, 1, 0, 0, 0]]``.
     """
-    labels = np.asarray(labels)
-    if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
-        raise ValueError(
-            f"labels must be a 1-D array of integers, got shape {labels.shape} "
-            f"and dtype {labels.dtype}"
-        )
-    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
-        raise ValueError(
-            f"labels must lie in 0..{n_classes - 1}, got values from "
-            f"{labels.min()} to {labels.max()}"
-        )
+    labels = check_labels(labels, n_classes=n_classes)
     return np.eye(n_classes)[labels]
 
 

@@ -2,7 +2,8 @@
 
 Each notebook's generated setup cell ends with ``check_environment()``; it prints the
 versions found and where MNIST is cached and, when a library is too old or missing,
-raises an error that says what to install.
+raises an error that says what to install.  The versions needed are read from the
+package's metadata (pyproject.toml's dependencies, as pip installed them), not typed again.
 """
 
 from __future__ import annotations
@@ -10,56 +11,51 @@ from __future__ import annotations
 import sys
 from importlib import metadata
 
-MINIMUM = {
-    "numpy": "1.24",
-    "scipy": "1.10",
-    "matplotlib": "3.7",
-    "ipywidgets": "8.0.5",
-    "ipycanvas": "0.13",
-    "scikit-learn": "1.3",
-    "sympy": "1.12",
-    "pooch": "1.7",
-    "tqdm": "4.60",
-    "threadpoolctl": "3.5",
-}
-"""The oldest versions the notebooks are tested with: pyproject.toml's dependencies (a test
-keeps the two equal; CI runs the notebooks with exactly these on Python 3.10)."""
+# packaging (pip's own parser of requirements and versions) reads pyproject's bounds as
+# pip does; only the wording of what to install is this module's own.
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 
 OPTIONAL = {"numba": "trains about twice as fast (pip install numba)"}
 """Libraries the notebooks use when present."""
 
-PYTHON = (3, 10)
+
+def requirements() -> list[Requirement]:
+    """What lectures_lib needs to run, read from its installed package metadata (which
+    pip builds from pyproject.toml's dependencies): the extras' tools are left out."""
+    return [
+        requirement
+        for requirement in map(Requirement, metadata.requires("lectures_lib") or [])
+        if requirement.marker is None or requirement.marker.evaluate({"extra": ""})
+    ]
 
 
-def _as_tuple(version: str) -> tuple:
-    parts = []
-    for piece in version.split(".")[:3]:
-        digits = "".join(c for c in piece if c.isdigit())
-        parts.append(int(digits) if digits else 0)
-    return tuple(parts)
-
-
-def problems(versions: dict, python=sys.version_info[:2]) -> list[str]:
-    """What is wrong, in words, given {package: installed version or None}."""
+def problems(versions: dict, python=sys.version_info[:2], needs=None) -> list[str]:
+    """What is wrong, in words, given {package: installed version or None}, the Python
+    version and the requirements (default: `requirements()`)."""
+    needs = requirements() if needs is None else needs
     found = []
-    if tuple(python) < PYTHON:
+    python_needed = SpecifierSet(metadata.metadata("lectures_lib")["Requires-Python"] or "")
+    if not python_needed.contains(".".join(map(str, python))):
         found.append(
-            f"Python {'.'.join(map(str, python))} is too old: install Python "
-            f"{'.'.join(map(str, PYTHON))} or newer"
+            f"Python {'.'.join(map(str, python))} cannot run the series: install a Python "
+            f"{python_needed}"
         )
-    for name, minimum in MINIMUM.items():
-        have = versions.get(name)
+    for requirement in needs:
+        have = versions.get(requirement.name)
+        wanted = f"'{requirement.name}{requirement.specifier}'"
         if have is None:
-            found.append(f"{name} is missing: pip install '{name}>={minimum}'")
-        elif _as_tuple(have) < _as_tuple(minimum):
-            found.append(f"{name} {have} is too old: pip install --upgrade '{name}>={minimum}'")
+            found.append(f"{requirement.name} is missing: pip install {wanted}")
+        elif not requirement.specifier.contains(have, prereleases=True):
+            found.append(f"{requirement.name} {have} is too old: pip install --upgrade {wanted}")
     return found
 
 
 def installed_versions(names=None) -> dict:
-    """{package: version} for ``names`` (default: `MINIMUM`); None where it is missing."""
+    """{package: version} for ``names`` (default: those `requirements()` names); None
+    where it is missing."""
     versions = {}
-    for name in MINIMUM if names is None else names:
+    for name in [r.name for r in requirements()] if names is None else names:
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -73,7 +69,11 @@ def check_environment() -> None:
     from lectures_lib import __version__
     from lectures_lib.data import default_data_dir
 
-    versions = installed_versions()
+    try:
+        versions = installed_versions()
+    except metadata.PackageNotFoundError:  # imported from a folder, never pip-installed
+        print("lectures_lib is not installed (pip install -e .): versions not checked")
+        return
     print(f"Python {sys.version.split()[0]}, " + ", ".join(f"{k} {v}" for k, v in versions.items()))
     for name, gain in OPTIONAL.items():
         have = installed_versions([name])[name]

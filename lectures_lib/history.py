@@ -1,8 +1,10 @@
-"""What `Network.SGD` records after each epoch, and the bookkeeping that records it.
+"""What the trainer (`lectures_lib.runs.sgd`) records after each epoch, and how.
 
-`History` is what SGD returns.  `Recorder` does the work after each epoch: it evaluates
-the network, prints the lecture's ``Epoch k: n / 10000`` lines, stops early on
-validation accuracy (patience) and reports a network that diverged or saturated.
+`History` is what `runs.sgd` returns.  `Recorder` does the work after each epoch: it
+evaluates the network (through `Network.evaluate` and `Network.cost`), prints the
+lecture's ``Epoch k: n / 10000`` lines and reports a network that diverged
+(`TrainingDiverged`), saturated (`NetworkSaturated`) or stalled (`TrainingStalled`).
+It reads the network and never changes it.
 """
 
 from __future__ import annotations
@@ -23,12 +25,33 @@ FROZEN = 1e-8  # an epoch moving no weight by more than this times the largest h
 LEARNED = 1e-4  # ... unless the cost on the sample is below this: the network fits its data
 
 
+class TrainingDiverged(ArithmeticError):
+    """The weights stopped being finite numbers during training."""
+
+
+class TrainingStalled(ArithmeticError):
+    """A step of gradient descent no longer changes any weight or bias.
+
+    ``history`` holds what was recorded up to the epoch that found it.
+    """
+
+    def __init__(self, message, history=None):
+        super().__init__(message)
+        self.history = history
+
+
+class NetworkSaturated(TrainingStalled):
+    """Stalled because the sigmoids saturated (sigma' = 0): eta far too large, or inputs
+    far outside [0, 1]."""
+
+
 @dataclass
 class History:
     """Per epoch: test images right (``correct``, the lecture's "Epoch k: n / 10000"),
     validation images right, and with monitor=True the cost C = (1/2n) sum ||y - a||^2
     and the images right on the whole training set (monitor=k: on its first k examples,
-    ``n_training`` of them); ``seconds`` of training."""
+    ``n_training`` of them, the images right only when it was given labels); ``seconds``
+    of training.  Once: whether patience stopped it early, and which engine trained."""
 
     correct: list[int] = field(default_factory=list)
     n_test: int = 0
@@ -39,6 +62,7 @@ class History:
     n_training: int = 0
     seconds: list[float] = field(default_factory=list)
     stopped_early: bool = False
+    engine: str = ""  # which engine trained: "numpy" or "numba"
 
     @property
     def accuracy(self) -> np.ndarray:
@@ -59,89 +83,59 @@ class History:
     def best(self) -> int:
         """The most test images classified correctly in any epoch."""
         if not self.correct:
-            raise ValueError("no test accuracy was recorded: pass test=(images, labels) to SGD")
+            raise ValueError("no test accuracy was recorded: pass test=(images, labels) to sgd")
         return max(self.correct)
 
     @property
     def best_epoch(self) -> int:
-        """The epoch (counted from 0) with the most validation images right, the first if
-        several tie: the epoch whose weights patience keeps."""
+        """The index (from 0) of the epoch with the most validation images right, the first if
+        several tie: the epoch whose weights runs.sgd(patience=k) puts back."""
         if not self.validation_correct:
             raise ValueError(
-                "no validation accuracy was recorded: pass validation=(images, labels) to SGD"
+                "no validation accuracy was recorded: pass validation=(images, labels) to runs.sgd"
             )
         return int(np.argmax(self.validation_correct))
 
 
 class Recorder:
-    """Fills a `History` after each epoch of SGD; see `Network.SGD` for the settings."""
+    """Fills a `History` after each epoch; see `lectures_lib.runs.sgd` for the settings.
 
-    def __init__(self, net, training, eta, m, test, validation, monitor, patience, verbose):
-        self.net, self.eta, self.mini_batch_size, self.verbose = net, eta, m, verbose
+    training: (X, labels or targets) as `checks.check_training` returns it; test and
+    validation: (X, labels) pairs or None.  Labels stay labels: accuracy and cost come
+    from the network's own `evaluate` and `cost`.
+    """
+
+    def __init__(self, net, training, eta, mini_batch_size, test, validation, monitor, verbose):
+        self.net, self.eta, self.mini_batch_size, self.verbose = net, eta, mini_batch_size, verbose
         self.X, self.Y = training
-        self.test = _labelled(test, "test", net.sizes)
-        self.validation = _labelled(validation, "validation", net.sizes)
+        self.test, self.validation = test, validation
         self.monitor = _monitored(monitor, len(self.X))  # training examples measured (0: none)
-        self.training_labels = _labels_of(self.Y[: self.monitor]) if self.monitor else None
-        if patience is not None:
-            patience = checks.check_whole_number(patience, "patience")
-            if self.validation is None:
-                raise ValueError("patience needs validation=(images, labels) to watch")
-        self.patience, self.best_weights, self.since_best = patience, None, 0
+        n_test, n_validation = (0 if d is None else len(d[0]) for d in (test, validation))
         self.history = History(
-            n_test=_count(self.test),
-            n_validation=_count(self.validation),
-            n_training=self.monitor or len(self.X),
+            n_test=n_test, n_validation=n_validation, n_training=self.monitor or len(self.X)
         )
 
-    def after_epoch(self, epoch: int, seconds: float) -> bool:
-        """Record the epoch; True when patience says stop."""
+    def after_epoch(self, epoch: int, seconds: float) -> None:
+        """Record the epoch that has just been trained (``epoch`` its index from 0; messages
+        count epochs from 1, as the notebooks do); raise if training went wrong."""
         history, net = self.history, self.net
         history.seconds.append(seconds)
-        checks.check_finite_parameters(net, epoch, self.eta)
+        if not all(checks.all_finite(p) for p in net.weights + net.biases):
+            raise TrainingDiverged(
+                f"the weights became NaN or infinite in epoch {epoch + 1} with eta = {self.eta}: "
+                "training diverged; try a smaller learning rate eta"
+            )
         if self.test is not None:
             history.correct.append(net.evaluate(*self.test))
         if self.validation is not None:
             history.validation_correct.append(net.evaluate(*self.validation))
         if self.monitor:
-            self._measure_training()
+            X, Y = self.X[: self.monitor], self.Y[: self.monitor]
+            history.training_cost.append(net.cost(X, Y))
+            if Y.ndim == 1:  # labels: the images right, too
+                history.training_correct.append(net.evaluate(X, Y))
         self._print_epoch(epoch)
         self._check_still_learning(epoch)
-        return self.patience is not None and self._patience_says_stop(epoch)
-
-    def finish(self):
-        """The history; with patience, the network gets the best validation epoch's weights."""
-        if self.best_weights is not None:
-            for p, best in zip(self.net.weights + self.net.biases, self.best_weights):
-                p[...] = best
-        return self.history
-
-    def _measure_training(self) -> None:
-        """Cost and (for one-hot targets) images right on the monitored training examples
-        (all of them, or the first k with monitor=k), in one pass."""
-        X, Y = self.X[: self.monitor], self.Y[: self.monitor]
-        outputs = self.net.feedforward(X)
-        self.history.training_cost.append(float(0.5 * np.sum((Y - outputs) ** 2) / len(Y)))
-        if self.training_labels is not None:
-            right = np.sum(np.argmax(outputs, axis=1) == self.training_labels)
-            self.history.training_correct.append(int(right))
-
-    def _patience_says_stop(self, epoch: int) -> bool:
-        history = self.history
-        if history.best_epoch == epoch:
-            self.best_weights = [p.copy() for p in self.net.weights + self.net.biases]
-            self.since_best = 0
-            return False
-        self.since_best += 1
-        if self.since_best < self.patience:
-            return False
-        history.stopped_early = True
-        if self.verbose:
-            print(
-                f"Stopped after epoch {epoch}: validation accuracy has not improved for "
-                f"{self.patience} epochs; keeping the weights of epoch {history.best_epoch}"
-            )
-        return True
 
     def _print_epoch(self, epoch: int) -> None:
         if not self.verbose:
@@ -155,7 +149,7 @@ class Recorder:
             parts.append(f"training cost {h.training_cost[-1]:.4f}")
         if h.training_correct:
             parts.append(f"training {h.training_correct[-1]} / {h.n_training}")
-        print(f"Epoch {epoch}: " + ", ".join(parts) if parts else f"Epoch {epoch} complete")
+        print(f"Epoch {epoch + 1}: " + ", ".join(parts) if parts else f"Epoch {epoch + 1} complete")
 
     def _check_still_learning(self, epoch: int) -> None:
         """TrainingStalled when a whole epoch of steps could move no weight or bias by more
@@ -173,18 +167,19 @@ class Recorder:
         if net.cost(self.X[:n], self.Y[:n]) < LEARNED:
             return
         message = (
-            f"after epoch {epoch} with eta = {self.eta:g}, training has stalled: a whole "
+            f"after epoch {epoch + 1} with eta = {self.eta:g}, training has stalled: a whole "
             f"epoch would move no weight or bias by more than {self.eta * gradient * steps:.0e}, "
             f"against weights as large as {largest:.0e}. "
         )
         if gradient * steps < FROZEN * largest:  # frozen even at eta = 1
-            raise checks.NetworkSaturated(
+            raise NetworkSaturated(
                 message + "The network has saturated: its sigmoids answer (almost) exactly "
                 "0 or 1, where sigma'(z) is about 0, so the gradient has vanished (at most "
-                f"{gradient:.0e}). eta is far too large; try a smaller learning rate, around 3.",
+                f"{gradient:.0e}). Likely causes: eta is far too large (try a smaller learning "
+                "rate, around 3), or inputs far outside [0, 1] (scale grey levels by 1/255).",
                 self.history,
             )
-        raise checks.TrainingStalled(
+        raise TrainingStalled(
             message + "eta is too small to move the weights; try a larger learning rate.",
             self.history,
         )
@@ -198,23 +193,3 @@ def _monitored(monitor, n: int) -> int:
     return checks.check_whole_number(
         monitor, "monitor (True, False, or how many training examples to measure)", 1, n
     )
-
-
-def _labelled(data, name, sizes):
-    """(X, labels) checked for a network of these sizes, or None."""
-    if data is None:
-        return None
-    X, labels = checks.check_pair(data, name)
-    X = checks.check_inputs(X, sizes[0])
-    return X, checks.check_labels(labels, len(X), sizes[-1])
-
-
-def _count(data) -> int:
-    return 0 if data is None else len(data[0])
-
-
-def _labels_of(Y):
-    """The labels (n,) of one-hot targets Y (n, k); None for any other targets."""
-    labels = np.argmax(Y, axis=1)
-    one_hot = np.array_equal(Y, np.eye(Y.shape[1])[labels])
-    return labels if one_hot else None

@@ -185,10 +185,11 @@ def draw_training(training, validation, eta, hidden=30, epochs=10, m=10, seed=0)
     training, validation: (images (n, 784), labels (n,)).
     """
     from lectures_lib.network import Network
+    from lectures_lib.runs import sgd
 
     rng = np.random.default_rng(seed)
     net = Network([784, hidden, 10], rng=rng)
-    history = net.SGD(training, epochs, m, eta, test=validation, rng=rng)
+    history = sgd(net, training, epochs, m, eta, test=validation, rng=rng)
     fig, (ax,) = figure(1, width=7, height=3.5)
     (line,) = ax.plot(np.arange(1, epochs + 1), 100 * history.accuracy, "o-")
     line.set_gid("accuracy")

@@ -4,22 +4,23 @@ A file holds ``sizes`` (integers) and, for each layer l, ``w{l}`` (n_out, n_in) 
 ``b{l}`` (n_out,), float64.  `load` checks every array's header against ``sizes``, and
 every member's size in the archive against its header, before it reads (allocates)
 anything, then checks that every weight is finite; any failure (a damaged compressed
-member too) is a `DamagedNetworkFile` naming the file.  `save` writes a temporary file
-and renames it, so a half-written file never takes a network's name.
+member too) is a `DamagedNetworkFile` naming the file.  `save` writes through
+`files.write_atomically`, so a half-written file never takes a network's name.
 """
 
 from __future__ import annotations
 
 import math
 import os
-import secrets
+import stat
 import zipfile
 import zlib
 from pathlib import Path
 
 import numpy as np
 
-from lectures_lib import checks
+from lectures_lib import checks, files
+from lectures_lib.network import Network
 
 MAX_LAYERS = 100
 
@@ -28,37 +29,57 @@ class DamagedNetworkFile(ValueError):
     """A network file that cannot be what `save` wrote."""
 
 
-def save(path, sizes, weights, biases) -> None:
-    """Write sizes, weights[l] (n_out, n_in) and biases[l] (n_out,) to ``path`` (.npz)."""
+def save(net, path) -> None:
+    """Write net's sizes, weights[l] (n_out, n_in) and biases[l] (n_out,) to ``path`` (.npz).
+
+    Written whole or not at all (`files.write_atomically`); partial files that an earlier,
+    killed save left in the folder are removed first.
+    """
     path = Path(path)
-    for p in weights + biases:
-        if not checks.all_finite(np.asarray(p)):
+    checks.check_parameters(net.weights, net.biases, net.sizes)
+    for p in net.weights + net.biases:
+        if not checks.all_finite(p):
             raise ValueError(f"cannot save to {path}: the network has NaN or infinite weights")
-    arrays = {f"w{i}": np.asarray(w, dtype=np.float64) for i, w in enumerate(weights)}
-    arrays |= {f"b{i}": np.asarray(b, dtype=np.float64) for i, b in enumerate(biases)}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    part = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
-    try:  # created as 0o666 less the umask, like any file the user writes
-        with os.fdopen(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb") as f:
-            np.savez(f, sizes=np.array(sizes, dtype=np.int64), **arrays)
-        os.replace(part, path)
-    finally:
-        part.unlink(missing_ok=True)
+    arrays = {f"w{i}": np.asarray(w, dtype=np.float64) for i, w in enumerate(net.weights)}
+    arrays |= {f"b{i}": np.asarray(b, dtype=np.float64) for i, b in enumerate(net.biases)}
+    files.remove_stale_partials(path.parent)
+    files.write_atomically(
+        path, lambda f: np.savez(f, sizes=np.array(net.sizes, dtype=np.int64), **arrays)
+    )
 
 
-def load(path):
-    """(sizes, weights, biases) read from ``path``, each checked before it is trusted."""
+def load(path) -> Network:
+    """The network saved at ``path``, every array checked before it is trusted; built
+    from the file's arrays (`Network.from_parameters`), nothing drawn at random.
+
+    Only a regular file is read (not a device such as /dev/zero, a pipe or a folder, even
+    behind a symbolic link), and no more of it than its headers declare.
+    """
     path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"{path} does not exist: train a network and save() it first")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return _read(archive, path.stat().st_size)
-    except (zipfile.BadZipFile, zlib.error, ValueError, EOFError, OSError, KeyError) as err:
-        raise DamagedNetworkFile(
-            f"{path} is damaged ({err}): it is not a network written by Network.save; "
-            "delete it, then train and save the network again"
+    files.remove_stale_partials(path.parent)
+    try:  # O_NONBLOCK: opening a pipe must not wait for a writer
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise FileNotFoundError(
+            f"{path} does not exist: train a network and save it (network_file.save) first"
         ) from None
+    status = os.fstat(fd)
+    if not stat.S_ISREG(status.st_mode):
+        os.close(fd)
+        raise DamagedNetworkFile(
+            f"{path} is not a regular file (a device, pipe or folder): give the path of "
+            "a network file written by network_file.save"
+        )
+    with os.fdopen(fd, "rb") as f:
+        try:
+            with zipfile.ZipFile(f) as archive:
+                sizes, weights, biases = _read(archive, status.st_size)
+        except (zipfile.BadZipFile, zlib.error, ValueError, EOFError, OSError, KeyError) as err:
+            raise DamagedNetworkFile(
+                f"{path} is damaged ({err}): it is not a network written by network_file.save; "
+                "delete it, then train and save the network again"
+            ) from None
+    return Network.from_parameters(weights, biases)
 
 
 def _read(archive, file_bytes: int):
@@ -77,7 +98,7 @@ def _read(archive, file_bytes: int):
         _check_member_size(archive.getinfo(name), header_bytes + 8 * math.prod(shape), file_bytes)
     arrays = {name: _array(archive, name) for name in expected}
     for name, array in arrays.items():
-        if not np.all(np.isfinite(array)):
+        if not checks.all_finite(array):
             raise ValueError(f"{name} holds NaN or infinite numbers")
     n = len(sizes) - 1
     return sizes, [arrays[f"w{i}.npy"] for i in range(n)], [arrays[f"b{i}.npy"] for i in range(n)]

@@ -37,9 +37,9 @@ def test_a_missing_digit_is_named():
 @pytest.mark.parametrize(
     "labels, message",
     [
-        (np.arange(9), "10 whole numbers"),  # one label short
-        (np.arange(10) + 0.5, "10 whole numbers"),  # not whole
-        (np.arange(10) + 1, "digits 0-9"),  # 10 is no digit
+        (np.arange(9), "10 integers, one per input"),  # one label short
+        (np.arange(10) + 0.5, "10 integers, one per input"),  # not whole
+        (np.arange(10) + 1, r"0\.\.9"),  # 10 is no digit
     ],
 )
 def test_bad_labels_are_explained(labels, message):

@@ -298,13 +298,15 @@ def test_canvas_of_the_question_is_the_drawing_pads():
 def test_stopping_rule_is_the_one_sgd_uses():
     from lectures_lib.exercises.notebook07 import stop_now
     from lectures_lib.network import Network
+    from lectures_lib.runs import sgd
 
     rng = np.random.default_rng(0)
     X, labels = rng.random((200, 4)), rng.integers(0, 2, 200)
     validation = (rng.random((15, 4)), rng.integers(0, 2, 15))
     for patience in (1, 2, 3):
         net = Network([4, 3, 2], rng=1)
-        history = net.SGD(
+        history = sgd(
+            net,
             (X, labels),
             40,
             10,

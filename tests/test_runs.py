@@ -1,5 +1,7 @@
 """Independent runs side by side: the same results as one after another, whatever the threads."""
 
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -69,8 +71,8 @@ def test_a_job_is_the_network_and_sgd_it_describes(small_mnist):
     (result,) = train_runs([job], training, test=test)
     rng = np.random.default_rng(job.seed)
     net = Network(job.sizes, rng=rng, init=job.init)
-    history = net.SGD(
-        training, job.epochs, job.mini_batch_size, job.eta, test=test, rng=rng, monitor=True
+    history = runs.sgd(
+        net, training, job.epochs, job.mini_batch_size, job.eta, test=test, rng=rng, monitor=True
     )
     assert all(np.array_equal(x, y) for x, y in zip(parameters(net), parameters(result.network)))
     assert result.history.correct == history.correct
@@ -87,14 +89,33 @@ def test_patience_in_a_job(small_mnist):
     assert result.history.correct == []
 
 
-def test_without_the_compiled_path_the_jobs_run_one_after_another(monkeypatch, small_mnist):
-    training, _, test = small_mnist
-    monkeypatch.setattr(_compiled, "status", lambda: (False, "a reason"))
-    monkeypatch.setattr(runs, "ThreadPoolExecutor", lambda *a: pytest.fail("threads used"))
-    jobs = [Job(seed=1, epochs=1, n_train=500), Job(seed=2, epochs=1, n_train=500)]
-    results = train_runs(jobs, training, test=test)
-    expected = runs.train(jobs[1], training, test, engine="numpy")
-    assert_same_result(results[1], expected)
+_RUNS_WITHOUT_NUMBA = """
+import sys
+sys.modules["numba"] = None  # import numba fails, as where it is not installed
+import numpy as np
+from lectures_lib.runs import Job, train_runs
+
+rng = np.random.default_rng(0)
+training = rng.integers(0, 256, (300, 784), dtype=np.uint8), rng.integers(0, 10, 300)
+test = training[0][:100], training[1][:100]
+for result in train_runs([Job(seed=1, epochs=2), Job(seed=2, epochs=2)], training, test=test):
+    print(result.history.engine, result.history.correct, result.network.weights[1].tobytes().hex())
+"""
+
+
+def test_without_numba_the_jobs_run_with_numpy_to_the_same_results():
+    rng = np.random.default_rng(0)
+    training = rng.integers(0, 256, (300, 784), dtype=np.uint8), rng.integers(0, 10, 300)
+    test = training[0][:100], training[1][:100]
+    done = subprocess.run(
+        [sys.executable, "-c", _RUNS_WITHOUT_NUMBA], capture_output=True, text=True, check=True
+    )
+    lines = done.stdout.splitlines()
+    assert "compiled path is off (numba cannot be imported" in lines[0]
+    for seed, line in zip((1, 2), lines[1:], strict=True):
+        expected = runs.train(Job(seed=seed, epochs=2), training, test, engine="numpy")
+        history, network = expected.history, expected.network
+        assert line == f"numpy {history.correct} {network.weights[1].tobytes().hex()}"
 
 
 @pytest.mark.parametrize(
@@ -111,3 +132,18 @@ def test_bad_jobs_are_clear_errors(small_mnist, jobs, data, message):
     training, _, test = small_mnist
     with pytest.raises(ValueError, match=message):
         train_runs(jobs, training, test=test, **data)
+
+
+def test_the_records_only_read_the_network():
+    """Evaluating test, validation and the monitored training set after every epoch (and
+    the stall diagnosis) changes nothing: the weights are those of the plain algorithm."""
+    rng = np.random.default_rng(3)
+    X, labels = rng.random((120, 5)), rng.integers(0, 3, 120)
+    recorded, plain = Network([5, 4, 3], rng=1), Network([5, 4, 3], rng=1)
+    history = runs.sgd(
+        recorded, (X, labels), 3, 10, 2.0, rng=2, test=(X[:30], labels[:30]),
+        validation=(X[30:60], labels[30:60]), monitor=True, engine="numpy",
+    )  # fmt: skip
+    counts = plain.SGD((X, labels), 3, 10, 2.0, rng=2, test=(X[:30], labels[:30]))
+    assert history.correct == counts and len(history.training_cost) == 3
+    assert all(np.array_equal(a, b) for a, b in zip(parameters(recorded), parameters(plain)))

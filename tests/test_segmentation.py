@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from lectures_lib import segmentation as seg
-from lectures_lib.models import train_reader
 from lectures_lib.preprocess import PEN_WIDTH, to_mnist
+from lectures_lib.reader import train_reader
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import nbformat
 
-from lectures_lib.models import write_atomically
+from lectures_lib.files import write_atomically
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"

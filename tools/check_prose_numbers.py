@@ -3,7 +3,7 @@
     python tools/check_prose_numbers.py FOLDER          # every executed NN_*.ipynb in FOLDER
     python tools/check_prose_numbers.py A.ipynb B.ipynb  # these (executed) notebooks
 
-Issue 9 and DESIGN.md: a number in a markdown cell that a run produces is printed by the
+The rule (README.md): a number in a markdown cell that a run produces is printed by the
 code beside it or asserted there; a quoted number says whose it is; no run time in prose
 unless a cell measures it.  The notebooks must have been executed (outputs saved), e.g.
 ``jupyter nbconvert --to notebook --execute --output-dir /tmp/run notebooks/*.ipynb``.

@@ -4,9 +4,11 @@ Derived in ``notebooks/07_debugging_a_network.ipynb`` (the better start) and use
 by ``09_segmentation`` and ``11_draw_your_own_digit``.
 
 The reader is trained once and cached in ``data/networks/``: the network (``.npz``, written
-by `Network.save`) and, beside it, a record (``.json``) of what made it — the settings, the
+by `network_file.save`) and, beside it, a record (``.json``) of what made it — the settings, the
 training images — and how many held-out images it read correctly.  Loading checks all of
-it; a cache that is damaged or stale is trained again, with one line saying why.
+it, and measures the network again on the held-out images; a cache that is damaged or
+stale is trained again, with one line saying why.  Every file goes through
+`files.write_atomically` (network files through `network_file.save`).
 """
 
 from __future__ import annotations
@@ -14,13 +16,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import secrets
+import stat
 from pathlib import Path
 
 import numpy as np
 
+from lectures_lib import network_file
 from lectures_lib.data import default_data_dir
+from lectures_lib.files import write_atomically
 from lectures_lib.network import Network
+from lectures_lib.runs import sgd
 
 READER_FILE = "mnist_784_100_10_scaled.npz"
 
@@ -31,8 +36,8 @@ HELD_OUT = 1000
 """The last 1,000 training images are kept out of training, to check a cached reader on."""
 
 SLACK = 2
-"""A reloaded reader may read this many held-out images fewer than it did when saved (a
-different BLAS can round a near tie the other way); more means the cache is wrong."""
+"""A reloaded reader may read this many held-out images more or fewer than its record
+says (a different BLAS can round a near tie the other way); more means the cache is wrong."""
 
 
 class StaleReader(Exception):
@@ -45,7 +50,7 @@ def train_reader(training, epochs=None, seed=None) -> Network:
     rng = np.random.default_rng(SETTINGS["seed"] if seed is None else seed)
     net = Network(SETTINGS["sizes"], rng=rng, init=SETTINGS["init"])
     epochs = SETTINGS["epochs"] if epochs is None else epochs
-    net.SGD(training, epochs, SETTINGS["m"], SETTINGS["eta"], rng=rng)
+    sgd(net, training, epochs, SETTINGS["m"], SETTINGS["eta"], rng=rng)
     return net
 
 
@@ -67,7 +72,7 @@ def digit_reader(training, path=None) -> Network:
     net = train_reader(learn)
     record = made_of | {"held_out_correct": net.evaluate(*held_out)}
     try:
-        net.save(path)
+        network_file.save(net, path)
         write_atomically(record_path(path), json.dumps(record))
     except OSError as error:  # e.g. a class's read-only data folder: use it unsaved
         print(f"Could not save the reader to {path} ({error}); it is trained anew each time.")
@@ -75,34 +80,60 @@ def digit_reader(training, path=None) -> Network:
 
 
 def load_reader(path, made_of: dict, held_out) -> Network:
-    """The network at ``path`` if its record says ``made_of`` and it still reads the
-    held-out images as well as it did; else `StaleReader`."""
+    """The network at ``path`` if its record says ``made_of`` and the network, measured
+    again on the held-out images (1,000: a few milliseconds), reads as many of them as
+    the record states (within `SLACK`); else `StaleReader`."""
     record = read_record(path)
     if {key: record.get(key) for key in made_of} != made_of:
         raise StaleReader("was made with other settings or other training images")
+    n, stated = len(held_out[1]), record.get("held_out_correct")
+    if not isinstance(stated, int) or isinstance(stated, bool) or not 0 <= stated <= n:
+        raise StaleReader(
+            f"has a damaged record: held_out_correct is {stated!r}, not a whole number of "
+            f"images from 0 to {n}"
+        )
     try:
-        net = Network.load(path)  # checks the file (shapes, finite weights), never unpickles
+        net = network_file.load(path)  # checks the file (shapes, finite weights), never unpickles
     except (OSError, ValueError):
         raise StaleReader("is damaged: it cannot be read as a saved network") from None
     if net.sizes != SETTINGS["sizes"]:
         raise StaleReader(f"has layers {net.sizes}, not {SETTINGS['sizes']}")
-    correct, stated = net.evaluate(*held_out), record.get("held_out_correct")
-    if not isinstance(stated, int) or correct < stated - SLACK:
-        raise StaleReader(f"reads {correct} of {len(held_out[1])} held-out images, not {stated}")
+    correct = net.evaluate(*held_out)
+    if abs(correct - stated) > SLACK:
+        raise StaleReader(
+            f"reads {correct} of {n} held-out images, but its record says it read {stated}"
+        )
     return net
 
 
+RECORD_BYTES = 10_000
+"""A record is a few hundred bytes; a file longer than this is not one."""
+
+
 def read_record(path) -> dict:
-    """The record saved beside the network at ``path``, or `StaleReader`."""
+    """The record saved beside the network at ``path``, or `StaleReader`.  Only a regular
+    file of at most `RECORD_BYTES` is read (not a device such as /dev/zero)."""
     try:
-        record = json.loads(record_path(path).read_text())
+        with open(record_path(path), "rb", opener=_open_nonblocking) as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise StaleReader("has a record that is not a regular file")
+            text = f.read(RECORD_BYTES + 1)
     except FileNotFoundError:
         raise StaleReader("has no record of the settings that made it") from None
-    except (OSError, ValueError):
+    except OSError:
         raise StaleReader("has a damaged record of the settings that made it") from None
+    try:
+        record = json.loads(text) if len(text) <= RECORD_BYTES else None
+    except ValueError:
+        record = None
     if not isinstance(record, dict):
         raise StaleReader("has a damaged record of the settings that made it")
     return record
+
+
+def _open_nonblocking(name, flags):
+    """os.open that does not wait for a writer when ``name`` is a pipe."""
+    return os.open(name, flags | getattr(os, "O_NONBLOCK", 0))
 
 
 def record_path(path) -> Path:
@@ -127,18 +158,3 @@ def fingerprint(training) -> dict:
         digest.update(f"{array.dtype.str}{array.shape}".encode())
         digest.update(array.data)
     return {"images": len(training[1]), "blake2b": digest.hexdigest()}
-
-
-def write_atomically(path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder, so that an
-    interrupted write never leaves half a file.  The file's mode follows the umask."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    part = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
-    try:
-        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(part, path)
-    finally:
-        part.unlink(missing_ok=True)
