@@ -66,7 +66,7 @@ eta_limit = Value(
         ),
     ),
     hints=(
-        f"{section('01', 'The learning rate: too small, about right, too large', 'λ')}: on a "
+        f"{section('01', 'The learning rate: how large may η be?', 'λ')}: on a "
         "bowl, one step multiplies each coordinate by "
         "(1 − η·λ), with λ the curvature (second derivative) in that direction.",
         "A coordinate shrinks only while |1 − ηλ| < 1. Find λ for x and for y "

@@ -204,7 +204,7 @@ backprop = Function(
     advice=_backprop_advice,
     refuse=("lectures_lib.network:Network.backprop",),
     hints=(
-        section("05", "Backpropagation for a mini-batch", "delta")
+        section("05", "Backpropagation for a mini-batch, derived", "backprop_by_hand")
         + " writes backpropagation for two layers. Make it a loop: "
         "forward through every layer, keeping each layer's Z and A; then backward.",
         "Backward: δ of the output layer is (A_L − Y) ⊙ σ′(Z_L). Each layer's gradients are "
