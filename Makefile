@@ -14,7 +14,7 @@ PRESENTER_KERNELS ?= 4
 PRESENTER_IDLE ?= 120
 SLIDE_LIBRARIES := presenter/node_modules/.package-lock.json
 
-.PHONY: claims lab test present slides report data setup setup-test lint notebooks benchmark clean-notebooks help
+.PHONY: claims lab test present slides report data setup setup-test lint notebooks benchmark clean-notebooks help publish release grade setup-course
 
 help:
 	@echo "make lab        set up and open notebooks/00_start_here.ipynb in JupyterLab"
@@ -25,6 +25,9 @@ help:
 	@echo "make notebooks  execute every notebook headless, as CI does (before a class)"
 	@echo "make benchmark  time one MNIST epoch against the per-example reference"
 	@echo "make claims     the seed sweeps behind the notebooks' general claims (minutes)"
+	@echo "make publish REPO=OWNER/REPOSITORY   set where the series lives (links, Colab)"
+	@echo "make release DIR=path                the student copy (COURSE.md)"
+	@echo "make grade SUBMISSIONS=folder/       grade submitted notebooks with Otter: one CSV"
 
 # pip gives up on an index it cannot reach after one retry (not five: a minute of retries
 # without a network); PIP_RETRIES / PIP_TIMEOUT in the environment still win
@@ -119,3 +122,22 @@ clean-notebooks: setup-test
 # minutes, so not part of `make test`; CI runs them as a step of their own (.ci/run)
 claims: setup-test data
 	$(BIN)/python -m pytest -m claims tests
+
+# --- running a course (COURSE.md) ---
+# publish: [project.urls] Repository and every notebook's Colab/Binder links and install line
+publish: setup
+	$(BIN)/python -m lectures_lib.course publish $(REPO)
+
+# release: the student copy (no solutions/, exercises unanswered, outputs cleared)
+release: setup
+	$(BIN)/python -m lectures_lib.course release $(DIR)
+
+# Otter-Grader, for the instructor only (the extra "course"; students never install it)
+setup-course: setup
+	$(BIN)/python -c "import otter" 2>/dev/null || $(BIN)/python -m pip install --quiet -e ".[course]"
+
+# grade: otter run on every notebook under SUBMISSIONS (no Docker, no network); one CSV,
+# GRADES (build/grades.csv), and each answer's message beside it
+GRADES ?= build/grades.csv
+grade: setup-course
+	$(BIN)/python -m lectures_lib.course grade $(SUBMISSIONS) --csv $(GRADES)
