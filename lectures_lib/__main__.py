@@ -6,6 +6,9 @@
     python -m lectures_lib notebooks  # every notebook under nbval, in fresh kernels
     python -m lectures_lib present    # the presenter view (Voila)
     python -m lectures_lib slides     # slide decks in build/slides/
+    python -m lectures_lib publish OWNER/REPO   # for a course: where the series lives
+    python -m lectures_lib release DIR          # the student copy (COURSE.md)
+    python -m lectures_lib grade DIR            # grade submitted notebooks with Otter
 
 Run it with the Python of the environment that has lectures_lib installed (``.venv``: on
 Windows ``.venv\\Scripts\\python``, elsewhere ``.venv/bin/python``). Words after the
@@ -202,6 +205,10 @@ def main(argv: list[str] | None = None) -> int:
         print(__doc__)
         return 0
     name, args = argv[0], argv[1:]
+    if name in ("publish", "release", "grade", "autograder"):  # a course's commands
+        from lectures_lib.course import main as course_main
+
+        return course_main([name, *args])
     if name == "data":
         from lectures_lib.data import main as data_main
 

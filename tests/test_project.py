@@ -249,14 +249,18 @@ def _tidy_tool():
 def test_every_notebook_starts_with_the_setup_cell_and_launch_links(path):
     """The first code cell is the generated setup cell (Colab install, then the environment
     check); the first cell links this notebook in Colab and on Binder, for the repository
-    set in pyproject.toml."""
+    set in pyproject.toml (`make publish`), and, until one is set, links nowhere."""
     tidy = _tidy_tool()
     repo = tidy.repository()
     cells = json.loads(path.read_text())["cells"]
     code = [c for c in cells if c["cell_type"] == "code"]
     assert "".join(code[0]["source"]) == tidy.setup_source(repo), "run make clean-notebooks"
-    owner, name, branch = repo
     top = "".join(cells[0]["source"])
+    if not tidy.published(repo):  # no dead links: none at all, and a word in 00 only
+        assert "colab.research.google.com" not in top and "mybinder.org" not in top
+        assert (tidy.UNPUBLISHED_NOTE in top) == path.name.startswith("00_")
+        return
+    owner, name, branch = repo
     colab = f"colab.research.google.com/github/{owner}/{name}/blob/{branch}/notebooks/{path.name}"
     binder = f"mybinder.org/v2/gh/{owner}/{name}/{branch}?urlpath=lab/tree/notebooks/{path.name}"
     assert f"[Open in Colab](https://{colab})" in top
