@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from lectures_lib.files import write_atomically
+from lectures_lib.files import remove_stale_partials, write_atomically
 
 ROOT = Path(__file__).resolve().parent
 BUILD = ROOT / "build"
@@ -128,6 +128,7 @@ def _keep_executed_copy(notebook, run) -> None:
     if run["failed"] or len(run["outputs"]) != code_cells:
         path.unlink(missing_ok=True)  # never a copy that does not match the notebook
         return
+    remove_stale_partials(EXECUTED)  # left by a run that was killed while writing
     nb = copy.deepcopy(notebook.nb)
     code_cells = [cell for cell in nb.cells if cell.cell_type == "code"]
     for number, cell in enumerate(code_cells):

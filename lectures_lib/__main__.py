@@ -1,11 +1,14 @@
 """``python -m lectures_lib COMMAND``: the Makefile's commands without ``make`` (Windows).
 
     python -m lectures_lib lab        # MNIST (advice if it cannot be had), then JupyterLab
-    python -m lectures_lib data       # download and verify MNIST
+    python -m lectures_lib data       # download and verify MNIST (--optional: advice only)
     python -m lectures_lib test       # lint, unit tests and every notebook (as CI does)
     python -m lectures_lib notebooks  # every notebook under nbval, in fresh kernels
     python -m lectures_lib present    # the presenter view (Voila)
     python -m lectures_lib slides     # slide decks in build/slides/
+    python -m lectures_lib publish OWNER/REPO   # for a course: where the series lives
+    python -m lectures_lib release DIR          # the student copy (COURSE.md)
+    python -m lectures_lib grade DIR            # grade submitted notebooks with Otter
 
 Run it with the Python of the environment that has lectures_lib installed (``.venv``: on
 Windows ``.venv\\Scripts\\python``, elsewhere ``.venv/bin/python``). Words after the
@@ -19,8 +22,10 @@ import importlib.util
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,13 +58,23 @@ def _given(args: list[str], option: str) -> bool:
 
 
 def lab_command(args: list[str]) -> list[str]:
-    """JupyterLab on 127.0.0.1 with the project as its root, opening 00_start_here."""
+    """JupyterLab on 127.0.0.1 with the project as its root, opening 00_start_here; the
+    URL it prints opens 00_start_here too (its default URL). notebook_shim, which only
+    serves the classic notebook's extensions, is off: it read ServerApp.token, deprecated,
+    and so printed a warning at every start."""
     command = _python("-m", "jupyterlab")
     if not _given(args, "--ip"):
         command.append("--ip=127.0.0.1")
     if not _given(args, "--port"):
         command.append(f"--port={PORT}")
-    command += [*_as_root(), f"--ServerApp.root_dir={project()}", *args, START]
+    command += [
+        *_as_root(),
+        f"--ServerApp.root_dir={project()}",
+        f"--LabApp.default_url=/lab/tree/{START}",
+        "--ServerApp.jpserver_extensions=notebook_shim=False",
+        *args,
+        START,
+    ]
     return command
 
 
@@ -68,7 +83,8 @@ def present_command(args: list[str]) -> list[str]:
     token, on 127.0.0.1, asking nothing of the internet)."""
     defaults = {"--port": VOILA_PORT, "--max-kernels": 4, "--cull-idle": 120}
     options = [f"{k}={v}" for k, v in defaults.items() if not _given(args, k)]
-    return _python("presenter/present.py", *options, *args, "notebooks")
+    folder = [] if any(not a.startswith("-") for a in args) else ["notebooks"]
+    return _python("presenter/present.py", *options, *args, *folder)
 
 
 def slides_commands(args: list[str]) -> list[list[str]]:
@@ -93,8 +109,9 @@ def test_commands(name: str, args: list[str]) -> list[list[str]]:
     ]
 
 
-def fetch_mnist(*, required: bool) -> bool:
-    """Download and verify MNIST; on failure say once why and what to do."""
+def fetch_mnist(*, required: bool, anyway: str = "Opening JupyterLab anyway") -> bool:
+    """Download and verify MNIST; on failure say once why and what to do (and, unless it
+    is ``required``, that ``anyway``: notebooks 00-03 need no MNIST)."""
     from lectures_lib.data import MNISTDownloadError, load_mnist
 
     try:
@@ -103,9 +120,20 @@ def fetch_mnist(*, required: bool) -> bool:
         print(f"MNIST could not be fetched: {error}\n", flush=True)
         if required:
             raise SystemExit(1) from None
-        print("Opening JupyterLab anyway: notebooks 00-03 need no MNIST.\n", flush=True)
+        print(f"{anyway}: notebooks 00-03 need no MNIST.\n", flush=True)
         return False
     return True
+
+
+def describe_data() -> str:
+    """What ``data`` does (said by ``data --dry-run``)."""
+    from lectures_lib.data import SHA256, default_data_dir, mirrors
+
+    return (
+        f"would fetch the four MNIST files ({', '.join(SHA256)}) into {default_data_dir()} "
+        f"(those already there with the right SHA-256 are kept), trying in turn: "
+        f"{', '.join(mirrors())}; then compile numba's training kernels into its cache"
+    )
 
 
 def prepare_compiled_path() -> int:
@@ -117,19 +145,50 @@ def prepare_compiled_path() -> int:
     return 0
 
 
-def run(command: list[str], env: dict | None = None, dry_run: bool = False) -> int:
+# what every kernel that nbclient starts logs (ipykernel 7), once per notebook: its ports
+# are on 127.0.0.1 only, where nobody else can listen in, so it says nothing to act on
+KERNEL_TCP_NOTICE = "Kernel is running over TCP without encryption"
+
+
+def run(
+    command: list[str], env: dict | None = None, dry_run: bool = False, drop: tuple = ()
+) -> int:
     """Run ``command`` in the project's folder and return its exit code. Ctrl-C reaches it
-    too (a Jupyter server then asks whether to stop); this waits until it has ended."""
+    too (a Jupyter server then asks whether to stop); SIGTERM sent to this process is
+    passed on to it (a server then stops); either way this waits until it has ended.
+    Lines of its standard error that hold one of the texts in ``drop`` are not shown."""
     if dry_run:
         setting = " ".join(f"{k}={shlex.quote(v)}" for k, v in (env or {}).items())
         print(f"{setting} {shlex.join(command)}".strip())
         return 0
-    with subprocess.Popen(command, cwd=project(), env={**os.environ, **(env or {})}) as child:
-        while True:
-            try:
-                return child.wait()
-            except KeyboardInterrupt:
-                continue
+    stderr = subprocess.PIPE if drop else None
+    with subprocess.Popen(
+        command, cwd=project(), env={**os.environ, **(env or {})}, stderr=stderr,
+        text=True, errors="replace",
+    ) as child:  # fmt: skip
+        previous = signal.signal(signal.SIGTERM, lambda number, _: child.send_signal(number))
+        copier = None
+        if drop:
+            copier = threading.Thread(target=_show_lines, args=(child.stderr, drop), daemon=True)
+            copier.start()
+        try:
+            while True:
+                try:
+                    return child.wait()
+                except KeyboardInterrupt:
+                    continue
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            if copier is not None:
+                copier.join(timeout=10)
+
+
+def _show_lines(stream, drop: tuple) -> None:
+    """Copy ``stream`` to this process's standard error, less the lines holding ``drop``."""
+    for line in stream:
+        if not any(text in line for text in drop):
+            sys.stderr.write(line)
+            sys.stderr.flush()
 
 
 def needs(module: str, extra: str) -> None:
@@ -146,10 +205,20 @@ def main(argv: list[str] | None = None) -> int:
         print(__doc__)
         return 0
     name, args = argv[0], argv[1:]
+    if name in ("publish", "release", "grade", "autograder"):  # a course's commands
+        from lectures_lib.course import main as course_main
+
+        return course_main([name, *args])
     if name == "data":
         from lectures_lib.data import main as data_main
 
-        return 0 if dry_run else (data_main() or prepare_compiled_path())
+        if dry_run:
+            print(describe_data())
+            return 0
+        if "--optional" in args:  # `make present`: MNIST if it can be had, else the advice
+            fetch_mnist(required=False, anyway="Starting anyway")
+            return prepare_compiled_path()
+        return data_main() or prepare_compiled_path()
     if name == "lab":
         needs("jupyterlab", "lab")
         if not dry_run:
@@ -169,13 +238,14 @@ def main(argv: list[str] | None = None) -> int:
     if name == "present":
         needs("voila", "lab")
         if not dry_run:
-            fetch_mnist(required=True)
+            fetch_mnist(required=False, anyway="Starting the presenter view anyway")
+            prepare_compiled_path()
         return run(present_command(args), dry_run=dry_run)
     if name == "slides":
         if not dry_run:
             fetch_mnist(required=True)
         for command in slides_commands(args):
-            if code := run(command, dry_run=dry_run):
+            if code := run(command, dry_run=dry_run, drop=(KERNEL_TCP_NOTICE,)):
                 return code
         return 0
     print(f"unknown command {name!r}: one of lab, data, test, notebooks, present, slides\n")

@@ -226,7 +226,7 @@ def _say_once(line: str) -> None:
 
 
 def use(engine: str, dtype) -> bool:
-    """True when SGD should use this compiled path for ``engine`` and ``dtype``.
+    """True when `runs.sgd` should use this compiled path for ``engine`` and ``dtype``.
 
     engine: "numpy" (never), "numba" (always, or an ImportError saying why it cannot),
     "auto" (when `status()` allows; otherwise one printed line, once per process, says

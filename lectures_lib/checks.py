@@ -234,3 +234,11 @@ def all_finite(array) -> bool:
         return bool(np.isfinite(array).all())
     with np.errstate(over="ignore", invalid="ignore"):
         return bool(np.isfinite(array.sum()) or np.all(np.isfinite(array)))
+
+
+def check_finite_number(value, name: str) -> float:
+    """value as a float, or a ValueError unless it is a finite real number (not NaN, not
+    infinite, not True/False, not text)."""
+    if not _is_number(value) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return float(value)

@@ -7,7 +7,8 @@ URL or a folder holding the four ``.gz`` files, set with ``$LECTURES_MNIST_MIRRO
 ``mirror`` argument.  Each file is written to a partial file beside the cache, its size
 and time bounded (the sizes are known), and moved into place only once its SHA-256
 matches, so a failed, slow, oversized or corrupted download never stays in the cache;
-partial files left by a download that was killed are removed on the next run.  The cache
+partial files left by a download that was killed are removed on the next run
+(`lectures_lib.files`: only the project's own partial files, never another file).  The cache
 is ``data/`` of the project, ``$LECTURES_DATA_DIR``, or, for an installed copy of the
 package, the platform's cache folder (``pooch.os_cache``).
 """
@@ -15,21 +16,24 @@ package, the platform's cache folder (``pooch.os_cache``).
 from __future__ import annotations
 
 import contextlib
+import functools
 import gzip
 import hashlib
+import http.client
 import os
-import re
 import socket
 import struct
 import textwrap
-import time
+import threading
 import urllib.parse
 import urllib.request
-import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+
+from lectures_lib import files
 
 MIRRORS = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
@@ -61,11 +65,9 @@ TIMEOUT = 15.0
 
 GRACE = 30.0
 MIN_RATE = 20_000
-"""A file must arrive within ``GRACE + size / MIN_RATE`` seconds (20 kB/s: 9 min for the
-largest), or the next mirror is tried."""
-
-STALE_AFTER = 3600.0
-"""Seconds after which a partial file is removed even if its process may be alive."""
+"""The whole exchange for a file (connecting, the status line, the headers and the body)
+must end within ``GRACE + size / MIN_RATE`` seconds (20 kB/s: 9 min for the largest), or
+the next mirror is tried."""
 
 N_TRAINING = 50_000
 """The lecture keeps the first 50,000 training images for training, the rest for validation."""
@@ -122,12 +124,15 @@ def default_data_dir() -> Path:
     return Path(pooch.os_cache("lectures_lib"))
 
 
-def mirrors(mirror: str | os.PathLike | None = None) -> list[str]:
-    """The mirrors to try, in order: ``mirror``, else ``$LECTURES_MNIST_MIRROR``, else `MIRRORS`.
+def mirrors(mirror=None) -> list[str]:
+    """The mirrors to try, in order: ``mirror`` (one, or a list tried in turn), else
+    ``$LECTURES_MNIST_MIRROR``, else `MIRRORS`.
 
     A mirror is a base URL (``https://…/``) or a folder; ``~`` and ``file://`` URLs
     name folders too.
     """
+    if isinstance(mirror, Sequence) and not isinstance(mirror, str):
+        return [m for one in mirror for m in mirrors(one)]
     chosen = os.fspath(mirror) if mirror is not None else os.environ.get(MIRROR_ENV, "")
     chosen = chosen.strip()
     if not chosen:
@@ -173,20 +178,60 @@ def _progress(name: str, enabled: bool):
     return tqdm(total=SIZES[name], unit="B", unit_scale=True, desc=name, leave=False)
 
 
-def _copy_checked(source, out, name: str, deadline: float | None, bar) -> None:
+class _Deadline:
+    """The end of one download's time: at that moment every connection it opened (and any
+    opened later) is shut, which wakes a read blocked anywhere in the exchange (the status
+    line, the headers, the body), as no socket timeout does for a mirror that trickles."""
+
+    def __init__(self, seconds: float):
+        self.seconds, self.passed, self.received = seconds, False, 0
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, sock: socket.socket) -> socket.socket:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.passed:
+                self._shut(sock)
+        return sock
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.passed = True
+            for sock in self._sockets:
+                self._shut(sock)
+
+    @staticmethod
+    def _shut(sock: socket.socket) -> None:
+        with contextlib.suppress(OSError):  # the plain socket's call, under TLS too
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+    def failure(self, name: str) -> _MirrorFailed:
+        return _MirrorFailed(
+            f"too slow: {self.received:,} of {SIZES[name]:,} bytes in {self.seconds:.0f} s; "
+            "gave up on it"
+        )
+
+
+def _copy_checked(source, out, name: str, deadline: _Deadline | None, bar) -> None:
     """Copy ``source`` (a file or an HTTP response) into ``out``: at most the file's size,
-    before ``deadline`` (a `time.monotonic` value), with the right SHA-256."""
+    before ``deadline``, with the right SHA-256."""
     expected, digest, received = SIZES[name], hashlib.sha256(), 0
     read = getattr(source, "read1", source.read)
     while block := read(1 << 16):
         received += len(block)
         if received > expected:
             raise _MirrorFailed(f"sent more than the file's {expected:,} bytes; stopped")
-        if deadline is not None and time.monotonic() > deadline:
-            raise _MirrorFailed(
-                f"too slow: {received:,} of {expected:,} bytes in "
-                f"{GRACE + expected / MIN_RATE:.0f} s; gave up on it"
-            )
+        if deadline is not None:
+            deadline.received = received
+            if deadline.passed:
+                raise deadline.failure(name)
         digest.update(block)
         try:
             out.write(block)
@@ -195,12 +240,27 @@ def _copy_checked(source, out, name: str, deadline: float | None, bar) -> None:
         if bar is not None:
             bar.update(len(block))
     if received < expected:
+        if deadline is not None and deadline.passed:
+            raise deadline.failure(name)
         raise _MirrorFailed(f"sent {received:,} of {expected:,} bytes; the transfer broke off")
     if digest.hexdigest() != SHA256[name]:
         raise _MirrorFailed("the file's SHA-256 does not match MNIST's; discarded")
 
 
-def _open_url(url: str):
+def _watched(connection_class, deadline: _Deadline):
+    """``connection_class`` (HTTP or HTTPS) whose sockets ``deadline`` shuts when it passes."""
+
+    class Watched(connection_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._create_connection = lambda *a, **k: deadline.watch(
+                socket.create_connection(*a, **k)
+            )
+
+    return Watched
+
+
+def _open_url(url: str, deadline: _Deadline):
     import ssl
 
     cafile = os.environ.get("SSL_CERT_FILE") or os.environ.get("REQUESTS_CA_BUNDLE")
@@ -210,13 +270,28 @@ def _open_url(url: str):
 
             cafile = certifi.where()
     context = ssl.create_default_context(cafile=cafile)
+    plain, tls = (
+        _watched(c, deadline) for c in (http.client.HTTPConnection, http.client.HTTPSConnection)
+    )
+
+    class Plain(urllib.request.HTTPHandler):
+        def http_open(self, request):
+            return self.do_open(plain, request)
+
+    class TLS(urllib.request.HTTPSHandler):
+        def https_open(self, request):
+            return self.do_open(tls, request, context=context)
+
+    opener = urllib.request.build_opener(Plain(), TLS(context=context))
     request = urllib.request.Request(url, headers={"User-Agent": "lectures_lib"})
-    return urllib.request.urlopen(request, timeout=TIMEOUT, context=context)  # noqa: S310
+    return opener.open(request, timeout=TIMEOUT)
 
 
-def _download(source: str, out, name: str, progressbar: bool) -> None:
-    """Write the verified file ``name`` from ``source`` (a URL or a local path) into ``out``."""
+def _download(source: str, out, *, name: str, progressbar: bool, time_limit: float) -> None:
+    """Write the verified file ``name`` from ``source`` (a URL or a local path) into ``out``;
+    a URL's whole exchange within ``time_limit`` seconds."""
     expected = SIZES[name]
+    deadline = None
     try:
         if "://" not in source:
             size = os.path.getsize(source)
@@ -225,103 +300,57 @@ def _download(source: str, out, name: str, progressbar: bool) -> None:
             with open(source, "rb") as f:
                 _copy_checked(f, out, name, None, None)
             return
-        deadline = time.monotonic() + GRACE + expected / MIN_RATE
-        with _open_url(source) as response, _progress(name, progressbar) as bar:
+        deadline = _Deadline(time_limit)
+        with _open_url(source, deadline) as response, _progress(name, progressbar) as bar:
             announced = response.headers.get("Content-Length")
             if announced is not None and announced.isdigit() and int(announced) != expected:
                 raise _MirrorFailed(
                     f"announces {int(announced):,} bytes; MNIST's file has {expected:,}"
                 )
             _copy_checked(response, out, name, deadline, bar)
-    except (OSError, ValueError) as error:  # URLError, timeouts, refused connections, bad URLs
+    # URLError, timeouts, refused connections, TLS, bad URLs; and what http.client raises for
+    # an answer that is not HTTP (BadStatusLine, LineTooLong, too many headers, IncompleteRead)
+    except (OSError, ValueError, http.client.HTTPException) as error:
+        if deadline is not None and deadline.passed:
+            raise deadline.failure(name) from None
         reason = getattr(error, "reason", None) or error
         if isinstance(reason, TimeoutError):
             reason = f"no answer for {TIMEOUT:g} s"
-        raise _MirrorFailed(str(reason) or type(error).__name__) from None
-
-
-# --- partial files ------------------------------------------------------------------------
-
-_HOST = re.sub(r"[^A-Za-z0-9-]", "", socket.gethostname())[:40] or "host"
-_PARTIAL = re.compile(
-    r"^(?P<name>[a-z0-9-]+\.gz)\.(?P<host>[A-Za-z0-9-]+)-(?P<pid>\d+)-[0-9a-f]{8}\.part$"
-)
-_POOCH_PARTIAL = re.compile(r"^tmp[a-z0-9_]{8}$")  # left by versions that used pooch
-
-
-def _partial_path(target: Path) -> Path:
-    return target.with_name(f"{target.name}.{_HOST}-{os.getpid()}-{uuid.uuid4().hex[:8]}.part")
-
-
-def _process_alive(pid: int) -> bool:
-    """Whether process ``pid`` of this machine runs (assumed so where that cannot be asked)."""
-    if os.name != "posix":
-        return True  # Windows: os.kill would end the process; rely on the partial's age
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # it exists but belongs to someone else
-        return True
-    return True
-
-
-def remove_stale_partials(data_dir) -> list[Path]:
-    """Remove the partial files of downloads that were killed; return their paths.
-
-    A partial file is stale when the process that wrote it (on this machine) is gone, or
-    when it has not changed for `STALE_AFTER` seconds (a live download writes at least
-    every `TIMEOUT` seconds).
-    """
-    removed = []
-    try:
-        entries = list(os.scandir(data_dir))
-    except OSError:  # no cache folder yet
-        return removed
-    for entry in entries:
-        match = _PARTIAL.match(entry.name)
-        if match and match["name"] not in SHA256:
-            match = None
-        if not (match or _POOCH_PARTIAL.match(entry.name)) or not entry.is_file():
-            continue
-        try:
-            age = time.time() - entry.stat().st_mtime
-            dead = bool(match) and match["host"] == _HOST and not _process_alive(int(match["pid"]))
-            if dead or age > STALE_AFTER:
-                os.remove(entry.path)
-                removed.append(Path(entry.path))
-        except OSError:  # removed meanwhile by another process, or not ours to remove
-            continue
-    return removed
-
-
-def _fetch_from(source: str, target: Path, name: str, progressbar: bool) -> None:
-    """Download ``name`` from ``source`` into a partial file, then move it to ``target``."""
-    partial = _partial_path(target)
-    try:
-        with open(partial, "xb") as out:  # created with the umask's permissions
-            _download(source, out, name, progressbar)
-        os.replace(partial, target)
+        described = str(reason).strip()
+        if isinstance(error, http.client.HTTPException):
+            described = f"not a valid HTTP answer ({type(error).__name__}: {described[:80]})"
+        raise _MirrorFailed(described or type(error).__name__) from None
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(partial)
+        if deadline is not None:
+            deadline.cancel()
 
 
 # --- the cache ----------------------------------------------------------------------------
 
 
-def fetch(name: str, data_dir=None, mirror=None, progressbar: bool = True) -> Path:
+# pooch.retrieve fetches, verifies and caches one URL; what this adds: mirrors tried in turn,
+# one deadline on each whole exchange (status line and headers too), the size bound, any
+# failure of one mirror moving on to the next, and one error that lists them all.
+def fetch(name: str, data_dir=None, mirror=None, progressbar: bool = True, time_limit=None) -> Path:
     """Path of the verified file ``name`` in the cache, downloading it if needed.
 
-    Each mirror is tried in turn, each within a bounded time and size; a file whose
-    SHA-256 does not match is discarded.  Raises `MNISTDownloadError` naming every mirror
-    tried, with what went wrong at each and what to do.
+    Each mirror (``mirror``: one or a list, see `mirrors`) is tried in turn, each within a
+    bounded size and time (``time_limit`` seconds for the whole exchange; by default
+    ``GRACE + size / MIN_RATE``); a file whose SHA-256 does not match is discarded.  Raises
+    `MNISTDownloadError` naming every mirror tried, with what went wrong at each and what
+    to do.
     """
     if name not in SHA256:
         raise ValueError(f"unknown MNIST file {name!r}; expected one of {sorted(SHA256)}")
+    if time_limit is None:
+        time_limit = GRACE + SIZES[name] / MIN_RATE
+    if isinstance(time_limit, bool) or not (
+        isinstance(time_limit, (int, float)) and 0 < time_limit < float("inf")
+    ):
+        raise ValueError(f"time_limit must be a number of seconds above 0, not {time_limit!r}")
     data_dir = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
     target = data_dir / name
-    remove_stale_partials(data_dir)
+    files.remove_stale_partials(data_dir)
     if target.is_file() and _sha256(target) == SHA256[name]:
         return target
     try:
@@ -340,7 +369,13 @@ def fetch(name: str, data_dir=None, mirror=None, progressbar: bool = True) -> Pa
             failures.append(f"  {source}: no such file")
             continue
         try:
-            _fetch_from(source, target, name, progressbar and is_url)
+            bar = progressbar and is_url
+            files.write_atomically(
+                target,
+                functools.partial(
+                    _download, source, name=name, progressbar=bar, time_limit=time_limit
+                ),
+            )
             return target
         except _MirrorFailed as error:
             failures.append(f"  {source}: {error}")

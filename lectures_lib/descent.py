@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lectures_lib.checks import check_eta
-from lectures_lib.surfaces import Surface
+from lectures_lib.surfaces import Surface, as_surface
 
 DIVERGED_ABOVE = 1e12
 """A run whose cost passes this is stopped and reported as diverged."""
@@ -27,6 +27,7 @@ class Trajectory:
 
 
 def _run(surface: Surface, start, steps: int, step_fn) -> Trajectory:
+    surface = as_surface(surface)
     v = np.asarray(start, dtype=float)
     if v.shape != (2,):
         raise ValueError(f"start must be a point (x, y), got shape {v.shape}")
@@ -52,11 +53,14 @@ def gradient_descent(surface: Surface, start, eta: float, steps: int) -> Traject
     and a message in words, rather than overflowing.
     """
     eta = check_eta(eta)
+    surface = as_surface(surface)
     return _run(surface, start, steps, lambda v: v - eta * surface.gradient(v))
 
 
 def newton(surface: Surface, start, steps: int) -> Trajectory:
     """``steps`` Newton updates v -> v - H(v)^-1 grad C(v), using second derivatives."""
+
+    surface = as_surface(surface)
 
     def step(v):
         return v - np.linalg.solve(surface.hessian(v), surface.gradient(v))
@@ -65,15 +69,45 @@ def newton(surface: Surface, start, steps: int) -> Trajectory:
 
 
 def eta_limit(surface: Surface, v=(0.0, 0.0)) -> float:
-    """2 / lambda_max of the Hessian at v: on a quadratic, gradient descent converges
-    for eta below it and diverges above it."""
-    lam_max = np.max(np.linalg.eigvalsh(surface.hessian(np.asarray(v, dtype=float))))
-    if lam_max <= 0:
-        raise ValueError("the Hessian has no positive eigenvalue here: no step-size limit")
-    return 2.0 / lam_max
+    """2 / lambda_max of the Hessian at v: on a quadratic whose Hessian is positive
+    definite (a bowl), gradient descent converges for eta below it and diverges above it.
+
+    Where the Hessian is not positive definite (a saddle, a ridge) no eta makes the
+    descent converge, so no limit is given: a ValueError says so.
+    """
+    surface = as_surface(surface)
+    eigenvalues = np.linalg.eigvalsh(surface.hessian(_point(v)))
+    if eigenvalues.min() <= 0:
+        shape = "indefinite (a saddle)" if eigenvalues.max() > 0 else "not positive definite"
+        raise ValueError(
+            f"the Hessian of {surface.name} at {tuple(map(float, _point(v)))} has eigenvalues "
+            f"{', '.join(f'{lam:.3g}' for lam in eigenvalues)}: it is {shape}. The limit "
+            "2/lambda_max holds only for a quadratic whose Hessian is positive definite; "
+            "along a direction of negative curvature gradient descent moves away from the "
+            "point for every eta (along zero curvature it never comes closer), so no eta "
+            "converges there"
+        )
+    return 2.0 / eigenvalues.max()
+
+
+def _point(v) -> np.ndarray:
+    """v as a point (x, y), or a ValueError."""
+    try:
+        point = np.asarray(v, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"v must be a point (x, y), got {v!r}") from None
+    if point.shape != (2,) or not np.isfinite(point).all():
+        raise ValueError(f"v must be a point (x, y) of two finite numbers, got {v!r}")
+    return point
 
 
 def nearest_minimum(surface: Surface, v) -> int:
     """Index of the known minimum of ``surface`` closest to the point v."""
-    distances = np.linalg.norm(np.asarray(surface.minima) - np.asarray(v), axis=1)
+    surface = as_surface(surface)
+    if not surface.minima:
+        raise ValueError(
+            f"{surface.name} has no minimum to be near (a saddle falls away forever along "
+            "one direction): choose a surface with minima, such as surfaces.himmelblau"
+        )
+    distances = np.linalg.norm(np.asarray(surface.minima) - _point(v), axis=1)
     return int(np.argmin(distances))

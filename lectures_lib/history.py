@@ -50,7 +50,8 @@ class History:
     """Per epoch: test images right (``correct``, the lecture's "Epoch k: n / 10000"),
     validation images right, and with monitor=True the cost C = (1/2n) sum ||y - a||^2
     and the images right on the whole training set (monitor=k: on its first k examples,
-    ``n_training`` of them); ``seconds`` of training."""
+    ``n_training`` of them, the images right only when it was given labels); ``seconds``
+    of training.  Once: whether patience stopped it early, and which engine trained."""
 
     correct: list[int] = field(default_factory=list)
     n_test: int = 0
@@ -87,7 +88,7 @@ class History:
 
     @property
     def best_epoch(self) -> int:
-        """The epoch (counted from 0) with the most validation images right, the first if
+        """The index (from 0) of the epoch with the most validation images right, the first if
         several tie: the epoch whose weights runs.sgd(patience=k) puts back."""
         if not self.validation_correct:
             raise ValueError(
@@ -115,12 +116,13 @@ class Recorder:
         )
 
     def after_epoch(self, epoch: int, seconds: float) -> None:
-        """Record the epoch that has just been trained; raise if training went wrong."""
+        """Record the epoch that has just been trained (``epoch`` its index from 0; messages
+        count epochs from 1, as the notebooks do); raise if training went wrong."""
         history, net = self.history, self.net
         history.seconds.append(seconds)
         if not all(checks.all_finite(p) for p in net.weights + net.biases):
             raise TrainingDiverged(
-                f"the weights became NaN or infinite in epoch {epoch} with eta = {self.eta}: "
+                f"the weights became NaN or infinite in epoch {epoch + 1} with eta = {self.eta}: "
                 "training diverged; try a smaller learning rate eta"
             )
         if self.test is not None:
@@ -147,7 +149,7 @@ class Recorder:
             parts.append(f"training cost {h.training_cost[-1]:.4f}")
         if h.training_correct:
             parts.append(f"training {h.training_correct[-1]} / {h.n_training}")
-        print(f"Epoch {epoch}: " + ", ".join(parts) if parts else f"Epoch {epoch} complete")
+        print(f"Epoch {epoch + 1}: " + ", ".join(parts) if parts else f"Epoch {epoch + 1} complete")
 
     def _check_still_learning(self, epoch: int) -> None:
         """TrainingStalled when a whole epoch of steps could move no weight or bias by more
@@ -165,7 +167,7 @@ class Recorder:
         if net.cost(self.X[:n], self.Y[:n]) < LEARNED:
             return
         message = (
-            f"after epoch {epoch} with eta = {self.eta:g}, training has stalled: a whole "
+            f"after epoch {epoch + 1} with eta = {self.eta:g}, training has stalled: a whole "
             f"epoch would move no weight or bias by more than {self.eta * gradient * steps:.0e}, "
             f"against weights as large as {largest:.0e}. "
         )

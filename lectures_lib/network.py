@@ -92,7 +92,7 @@ class Network:
         (n, sizes[-1]).  Every epoch draws one permutation from ``rng`` (a Generator or a
         seed), cuts it into mini-batches of ``mini_batch_size`` and calls
         `update_mini_batch` once for each.  test: (X, labels), evaluated after every
-        epoch; verbose prints the lecture's ``Epoch k: n / 10000`` lines.
+        epoch; verbose prints the lecture's ``Epoch k: n / 10000`` lines (counted from 1).
         """
         X, Y = checks.check_training(training, self.sizes)
         epochs = checks.check_whole_number(epochs, "epochs")
@@ -108,14 +108,15 @@ class Network:
             if test is not None:
                 correct.append(self.evaluate(*test))
             if verbose and test is not None:
-                print(f"Epoch {epoch}: {correct[-1]} / {len(test[1])}")
+                print(f"Epoch {epoch + 1}: {correct[-1]} / {len(test[1])}")
             elif verbose:
-                print(f"Epoch {epoch} complete")
+                print(f"Epoch {epoch + 1} complete")
         return correct
 
     def evaluate(self, X, labels) -> int:
         """How many of the inputs X (n, sizes[0]) the network labels right (argmax)."""
-        X, labels = checks.check_labelled((X, labels), "(X, labels)", self.sizes)
+        X = checks.check_inputs(X, self.sizes[0])
+        labels = checks.check_labels(labels, len(X), self.sizes[-1])
         return int(np.sum(np.argmax(self._feedforward(X), axis=1) == labels))
 
     def cost(self, X, Y) -> float:

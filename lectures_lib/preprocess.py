@@ -116,6 +116,11 @@ def _grey_levels(image) -> np.ndarray:
     """The image as floats in [0, 1], or a ValueError that says what is wrong with it."""
     if image.ndim != 2:
         raise ValueError(f"image must be 2-D (height, width), got shape {image.shape}")
+    if image.size == 0:
+        raise ValueError(
+            f"image has no pixels (shape {image.shape}): give a digit's grey image, "
+            "for example the drawing pad's 280 x 280"
+        )
     if image.dtype == np.uint8:
         return image / 255.0
     if image.dtype == bool:

@@ -60,11 +60,27 @@ def loss(params: Params, X, y) -> float:
     return float(np.mean((predict(params, X) - y) ** 2))
 
 
+def check_data(X, y) -> tuple[np.ndarray, np.ndarray]:
+    """X as an (n, 2) float array and y as (n,), n >= 1, or a ValueError saying which is
+    wrong and how."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"X must have shape (n, 2), one row (x1, x2) per example; got {X.shape}")
+    if y.ndim != 1 or len(y) != len(X):
+        raise ValueError(
+            f"y must hold one target per row of X: X has {len(X)} rows, y has shape {y.shape}"
+        )
+    if len(y) == 0:
+        raise ValueError("no examples: X and y are empty; a gradient needs at least one")
+    return X, y
+
+
 def gradients(params: Params, X, y):
     """Mean gradient of L over a batch, by the chain rule: (dL/dw (2,), dL/db).
 
     dL/dy_hat = 2 (y_hat - y);  dy_hat/dw_i = x_i;  dy_hat/db = 1.
     """
+    X, y = check_data(X, y)
     error = predict(params, X) - y  # y_hat - y, shape (n,)
     return 2 * error @ X / len(y), float(2 * error.mean())
 
@@ -78,6 +94,7 @@ def sgd(X, y, eta: float, mini_batch_size: int, epochs: int, params=None, rng=No
     """
     eta = check_eta(eta)
     epochs = check_whole_number(epochs, "epochs")
+    X, y = check_data(X, y)
     n = len(y)
     m = check_mini_batch_size(mini_batch_size, n)
     start = Params(np.zeros(2), 0.0) if params is None else params

@@ -103,8 +103,9 @@ def sgd(
                 history.stopped_early = True
                 if verbose:
                     print(
-                        f"Stopped after epoch {epoch}: validation accuracy has not improved "
-                        f"for {patience} epochs; keeping the weights of epoch {history.best_epoch}"
+                        f"Stopped after epoch {epoch + 1}: validation accuracy has not improved "
+                        f"for {patience} epochs; keeping the weights of epoch "
+                        f"{history.best_epoch + 1}"
                     )
                 break
     if best is not None:  # the last step with patience: the best epoch's weights, put back

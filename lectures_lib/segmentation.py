@@ -10,6 +10,9 @@ wider than `MAX_WIDTH` columns, the widest a digit is in MNIST.
 
 from __future__ import annotations
 
+import math
+import numbers
+
 import numpy as np
 from threadpoolctl import threadpool_limits
 
@@ -45,7 +48,8 @@ def join_digits(images, gaps) -> np.ndarray:
     if len(gaps) != len(images) - 1:
         raise ValueError(f"{len(images)} digits need {len(images) - 1} gaps, got {len(gaps)}")
     pieces = [im[:, inked_extent(im)] for im in images]
-    steps = [p.shape[1] + int(g) for p, g in zip(pieces, gaps)]
+    gaps = [check_gap(g, i, pieces[i].shape[1], pieces[i + 1].shape[1]) for i, g in enumerate(gaps)]
+    steps = [p.shape[1] + g for p, g in zip(pieces, gaps)]
     starts = np.concatenate([[0], np.cumsum(steps, dtype=int)])  # one digit: no steps
     starts -= min(starts.min(), 0)
     width = max(int(max(s + p.shape[1] for s, p in zip(starts, pieces))), 1)
@@ -53,6 +57,30 @@ def join_digits(images, gaps) -> np.ndarray:
     for x, piece in zip(starts, pieces):
         out[:, x : x + piece.shape[1]] = np.maximum(out[:, x : x + piece.shape[1]], piece)
     return out
+
+
+def check_gap(gap, i: int, left: int, right: int) -> int:
+    """gaps[i] as an int, or a ValueError: a whole number of columns, overlapping the two
+    digits (inked widths ``left`` and ``right``) by at most the narrower one's width, so
+    that digit i + 1 never starts left of digit i."""
+    name = f"gaps[{i}] (columns between digits {i} and {i + 1})"
+    if not _is_whole(gap):
+        raise ValueError(f"{name} must be a whole number of columns, got {gap!r}")
+    if gap < -min(left, right):
+        raise ValueError(
+            f"{name} is {gap}: that overlap puts digit {i + 1} left of digit {i} (their inked "
+            f"widths are {left} and {right} columns); use a gap of -{min(left, right)} or more"
+        )
+    return int(gap)
+
+
+def _is_whole(value) -> bool:
+    return (
+        isinstance(value, numbers.Real)
+        and not isinstance(value, (bool, np.bool_))
+        and math.isfinite(value)
+        and float(value).is_integer()
+    )
 
 
 def ink_runs(string) -> list[tuple[int, int]]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lectures_lib.checks import check_whole_number
 from lectures_lib.gradcheck import numerical_gradient  # noqa: F401 - re-exported for notebook 01
 
 
@@ -149,8 +150,26 @@ SURFACES = {s.name: s for s in (bowl, narrow_bowl, saddle, himmelblau, rosenbroc
 """Every surface by name, for the surface chooser."""
 
 
+def as_surface(surface) -> Surface:
+    """``surface`` if it is a `Surface`, or a ValueError naming the surfaces there are (a
+    name such as "round bowl" is text, not the surface: use ``SURFACES["round bowl"]``)."""
+    if isinstance(surface, Surface):
+        return surface
+    hint = (
+        f'; for the surface of that name use SURFACES["{surface}"]'
+        if isinstance(surface, str) and surface in SURFACES
+        else ""
+    )
+    raise ValueError(
+        f"expected a Surface (one of lectures_lib.surfaces' {', '.join(SURFACES)}), "
+        f"got {surface!r}{hint}"
+    )
+
+
 def grid(surface: Surface, n: int = 200):
     """Points X, Y (n, n) over the surface's window and the cost C (n, n), for contour plots."""
+    surface = as_surface(surface)
+    n = check_whole_number(n, "n, the number of grid points along each side,", 2)
     x0, x1, y0, y1 = surface.window
     X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
     return X, Y, surface.cost(np.stack([X, Y], axis=-1))

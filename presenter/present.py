@@ -14,10 +14,16 @@ logged in to the machine:
   file) drops the CDN style sheets of Voila's own pages.
 - A cell tagged "presenter-hide" runs but shows nothing (the setup cell, long epoch logs,
   the static twin of a figure that a slider redraws below it).
-- Only the presenter gets in: a token, printed in a ready URL as JupyterLab prints its own;
-  a request naming a host other than this machine's loopback (DNS rebinding) or sent from
-  another site's page is refused, so a web page in the presenter's browser cannot start
-  kernels.
+- Only the presenter gets in: a token, printed in a ready URL as JupyterLab prints its own
+  (and only that URL: not Voila's placeholder with "?token=..."); a request naming a host
+  other than this machine's loopback (DNS rebinding) or sent from another site's page is
+  refused, unless it carries the server's own token (compared in constant time), so a web
+  page in the presenter's browser cannot start kernels. ``GET /api/kernels`` lists the
+  running kernels (with the token).
+- The browser is opened through a file that holds the ready URL (the token stays off the
+  command line); it is removed when the server stops (Ctrl+C, SIGTERM, any exit).
+- Settings that make no sense (``--max-kernels=0``, ``--cull-idle=-1``) stop it at once,
+  saying what to set.
 - Kernels do not pile up: a page that is closed or left shuts its kernel down at once; a
   kernel whose page went without saying so (a crash, a lost network) is culled after it
   has been idle and disconnected for `--cull-idle` seconds; and at most `--max-kernels`
@@ -26,7 +32,9 @@ logged in to the machine:
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import hmac
 import os
 import secrets
 import sys
@@ -42,9 +50,11 @@ os.environ["JUPYTER_PATH"] = os.pathsep.join(
     p for p in (str(HERE), os.environ.get("JUPYTER_PATH", "")) if p
 )
 
+from jupyter_server.services.kernels.handlers import MainKernelHandler  # noqa: E402
 from jupyter_server.services.kernels.kernelmanager import (  # noqa: E402
     AsyncMappingKernelManager,
 )
+from jupyter_server.utils import url_path_join  # noqa: E402
 from tornado import web  # noqa: E402
 from tornado.ioloop import IOLoop  # noqa: E402
 from traitlets import Integer, default  # noqa: E402
@@ -84,9 +94,17 @@ class BoundedKernelManager(AsyncMappingKernelManager):
             self._starting.discard(kernel_id)
 
 
-def refusal(request) -> str | None:
+class KernelList(MainKernelHandler):
+    """``GET /api/kernels``: the running kernels, as Jupyter's server lists them (with the
+    token). Only the listing: a kernel starts only with a page."""
+
+    SUPPORTED_METHODS = ("GET",)
+
+
+def refusal(request, token: str) -> str | None:
     """Why a request is refused, or None: it must name this machine's loopback as its host
-    and come from one of this server's own pages (or be typed, or carry the token)."""
+    and come from one of this server's own pages (or be typed, or carry ``token``, the
+    server's own: a link from another site with any other token is refused)."""
     host = request.host.lower()
     name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
     if name not in LOOPBACK:
@@ -95,17 +113,25 @@ def refusal(request) -> str | None:
     if origin is not None and urlsplit(origin).netloc.lower() != host:
         return f"requests from pages of {origin!r} are refused"
     site = request.headers.get("Sec-Fetch-Site", "none")
-    if site in ("cross-site", "same-site") and "token" not in request.query_arguments:
+    if site in ("cross-site", "same-site") and not carries(request, token):
         return "a page of another site cannot open the presenter view: open its URL yourself"
     return None
 
 
-def guarded(handler_class):
-    """The handler class, refusing (403) what `refusal` refuses before anything else."""
+def carries(request, token: str) -> bool:
+    """Whether the request's query holds exactly ``token`` (compared in constant time, so
+    that the time of a refusal says nothing about the token)."""
+    given = request.query_arguments.get("token", [])
+    return bool(token) and len(given) == 1 and hmac.compare_digest(given[0], token.encode())
+
+
+def guarded(handler_class, token):
+    """The handler class, refusing (403) what `refusal` refuses before anything else;
+    ``token()`` is the server's token."""
 
     class Guarded(handler_class):
         def prepare(self, *args, **kwargs):
-            reason = refusal(self.request)
+            reason = refusal(self.request, token())
             if reason is not None:
                 raise web.HTTPError(403, reason, reason="Forbidden: " + reason)
             return super().prepare(*args, **kwargs)
@@ -146,7 +172,13 @@ class Presenter(Voila):
         self.config.VoilaConfiguration.template = "lecture"
         self.config.VoilaConfiguration.progressive_rendering = True
         self.config.VoilaConfiguration.multi_kernel_manager_class = BoundedKernelManager
+        # only the front-end extensions the series uses: another package's JupyterLab
+        # extension in the same environment (otter-grader brings ipylab and jupytext) broke
+        # every page with widgets ("The getter for the shared module is not a function")
+        self.config.VoilaConfiguration.extension_allowlist = LAB_EXTENSIONS
         super().initialize(argv)
+        if problems := self.setting_problems():
+            raise SystemExit("The presenter view cannot start: " + "; ".join(problems) + ".")
         kernels = self.config.BoundedKernelManager
         kernels.max_kernels = self.max_kernels
         kernels.cull_idle_timeout = self.cull_idle
@@ -161,18 +193,53 @@ class Presenter(Voila):
 
     def init_handlers(self):
         handlers = []
-        for spec in super().init_handlers():
+        listing = (url_path_join(self.server_url, r"/api/kernels/?"), KernelList)
+        for spec in [listing, *super().init_handlers()]:
             pattern, handler_class, *rest = spec
-            handlers.append((pattern, guarded(handler_class), *rest))
+            handlers.append((pattern, guarded(handler_class, self._token), *rest))
         return handlers
+
+    def setting_problems(self) -> list[str]:
+        """What is wrong with the settings, each with what to set instead (empty if nothing)."""
+        problems = []
+        if self.max_kernels < 1:
+            problems.append(
+                f"--max-kernels (PRESENTER_KERNELS) is {self.max_kernels}: it is how many "
+                "pages may run at once, so set 1 or more (4 by default)"
+            )
+        if self.cull_idle < 1:
+            problems.append(
+                f"--cull-idle (PRESENTER_IDLE) is {self.cull_idle}: it is how many seconds "
+                "a kernel without a page is kept, so set 1 or more (120 by default)"
+            )
+        if not 0 < self.port < 65536:
+            problems.append(f"--port (VOILA_PORT) is {self.port}: set a port from 1 to 65535")
+        return problems
+
+    def _token(self) -> str:
+        return self.identity_provider.token
 
     @property
     def ready_url(self) -> str:
         return f"http://{self.ip}:{self.port}{self.base_url}?token={self.identity_provider.token}"
 
+    @property
+    def display_url(self) -> str:
+        """The URL Voila logs when it starts: the ready one (not its placeholder with
+        "?token=...", which leads to the login page)."""
+        return self.ready_url
+
     def start(self):
         IOLoop.current().add_callback(self._say_ready)
         super().start()
+
+    def stop(self):
+        """Voila's stop (kernels shut down), then the browser's page with the token goes.
+        Voila calls this when its loop ends: Ctrl+C (SIGINT) or SIGTERM."""
+        try:
+            super().stop()
+        finally:
+            remove_opening_page()
 
     def _say_ready(self):
         print(
@@ -188,9 +255,31 @@ class Presenter(Voila):
         with contextlib.suppress(webbrowser.Error):
             browser = webbrowser.get(self.browser or None)
             fd, path = tempfile.mkstemp(suffix=".html", prefix="presenter-")
+            OPENING_PAGES.append(path)
             with os.fdopen(fd, "w", encoding="utf-8") as page:
                 page.write(f'<meta http-equiv="refresh" content="0;url={self.ready_url}">')
             threading.Thread(target=browser.open, args=(Path(path).as_uri(),)).start()
+
+
+OPENING_PAGES: list[str] = []  # the files with the ready URL that opened the browser
+
+
+@atexit.register
+def remove_opening_page() -> None:
+    """Remove the file that opened the browser (it holds the token): on any exit."""
+    while OPENING_PAGES:
+        with contextlib.suppress(OSError):
+            os.remove(OPENING_PAGES.pop())
+
+
+# the JupyterLab extensions a presenter page loads: the widgets (and Voila's own manager of
+# them, for ipywidgets 8), the drawing pad, the code colours
+LAB_EXTENSIONS = [
+    "@jupyter-widgets/jupyterlab-manager",
+    "@voila-dashboards/widgets-manager8",
+    "ipycanvas",
+    "jupyterlab_pygments",
+]
 
 
 def main(argv=None) -> None:

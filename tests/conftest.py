@@ -23,11 +23,6 @@ def pytest_configure(config):
         "main_job: a slow test whose result does not depend on the package versions; "
         "skipped by CI's lowest-version job (.ci/lowest, LECTURES_CI_JOB=lowest)",
     )
-    config.addinivalue_line(
-        "markers",
-        "claims: a seed sweep that backs a general claim of a notebook (tests/test_claims*.py); "
-        "slow, so CI runs these in a step of their own (`pytest -m claims`)",
-    )
 
 
 def pytest_collection_modifyitems(config, items):

@@ -81,3 +81,50 @@ def test_bad_eta(eta):
 def test_bad_start():
     with pytest.raises(ValueError, match="start must be a point"):
         descent.gradient_descent(narrow_bowl, (1, 1, 1), 0.1, 5)
+
+
+# --- bad input: a ValueError that names the problem and the fix (issue 20.11) -------------
+
+
+def test_a_surface_given_by_name_is_refused_with_the_way_to_get_it():
+    for call in (
+        lambda: descent.gradient_descent("round bowl", (1.0, 1.0), 0.1, 3),
+        lambda: descent.newton("round bowl", (1.0, 1.0), 3),
+        lambda: descent.nearest_minimum("round bowl", (1.0, 1.0)),
+    ):
+        with pytest.raises(ValueError, match=r'expected a Surface .* SURFACES\["round bowl"\]'):
+            call()
+
+
+def test_nearest_minimum_of_a_surface_without_minima_says_so():
+    with pytest.raises(ValueError, match="saddle has no minimum to be near"):
+        descent.nearest_minimum(saddle, (0.0, 0.0))
+    with pytest.raises(ValueError, match=r"v must be a point \(x, y\)"):
+        descent.nearest_minimum(himmelblau, (1.0, 2.0, 3.0))
+
+
+@pytest.mark.parametrize("v", [(0.0, 0.0), (1.0, -2.0)])
+def test_eta_limit_refuses_a_hessian_that_is_not_positive_definite(v):
+    """Notebook 01's saddle: descent from near it diverges for every eta (checked here for
+    eta from 1e-3 to 0.9), so no limit 2/lambda_max is given; the message says why."""
+    with pytest.raises(ValueError, match="indefinite") as error:
+        descent.eta_limit(saddle, v)
+    assert "holds only for a quadratic whose Hessian is positive definite" in str(error.value)
+    for eta in (1e-3, 0.1, 0.5, 0.9):
+        run = descent.gradient_descent(saddle, (1e-3, 1e-3), eta, 20_000)
+        assert run.diverged, eta
+
+
+def test_eta_limit_of_a_bowl_is_two_over_the_largest_curvature():
+    hessian = narrow_bowl.hessian(np.zeros(2))
+    assert descent.eta_limit(narrow_bowl) == pytest.approx(2 / np.linalg.eigvalsh(hessian).max())
+
+
+@pytest.mark.parametrize("n", [-1, 0, 1, 2.5, "200", True])
+def test_grid_refuses_a_number_of_points_that_makes_no_grid(n):
+    from lectures_lib.surfaces import grid
+
+    with pytest.raises(ValueError, match="n, the number of grid points along each side,"):
+        grid(narrow_bowl, n=n)
+    X, Y, C = grid(narrow_bowl, n=3)
+    assert X.shape == Y.shape == C.shape == (3, 3)

@@ -34,6 +34,13 @@ def divides_by_h(f, v, h):
     return gradient
 
 
+@slip("01.central_differences", "use the h your function is given")
+def ignores_h(f, v, h):
+    v = np.array(v, dtype=float)
+    step = 1e-6
+    return np.array([(f(v + step * e) - f(v - step * e)) / (2 * step) for e in np.eye(len(v))])
+
+
 @slip("01.central_differences", "forward differences")
 def forward_differences(f, v, h):
     v = np.array(v, dtype=float)
@@ -389,6 +396,44 @@ def backprop_by_the_library(net, X, Y):
     return net.backprop(X, Y)
 
 
+@slip("05.backprop", "Not accepted: backprop calls Network.backprop")
+def backprop_by_the_class(net, X, Y):
+    from lectures_lib.network import Network
+
+    return Network.backprop(net, X, Y)
+
+
+@slip("05.backprop", "Not accepted: backprop calls Network.backprop")
+def backprop_by_the_type(net, X, Y):
+    return type(net).backprop(net, X, Y)
+
+
+def _backprop_written(net, X, Y, *, factor=1, at_a=False):
+    activations, zs = [X], []
+    for w, b in zip(net.weights, net.biases):
+        zs.append(activations[-1] @ w.T + b)
+        activations.append(sigmoid(zs[-1]))
+    where = activations[1:] if at_a else zs
+    delta = factor * (activations[-1] - Y) * sigmoid_prime(where[-1])
+    nabla_w, nabla_b = [], []
+    for layer in range(len(zs) - 1, -1, -1):
+        nabla_w.insert(0, delta.T @ activations[layer])
+        nabla_b.insert(0, delta.sum(axis=0))
+        if layer:
+            delta = (delta @ net.weights[layer]) * sigmoid_prime(where[layer - 1])
+    return nabla_w, nabla_b
+
+
+@slip("05.backprop", "a factor 2 too many")
+def backprop_with_the_square_s_two(net, X, Y):
+    return _backprop_written(net, X, Y, factor=2)
+
+
+@slip("05.backprop", "σ′ belongs at z, not at a")
+def backprop_sigma_prime_of_a(net, X, Y):
+    return _backprop_written(net, X, Y, at_a=True)
+
+
 # --- 05.quadratic_cost ---
 
 
@@ -545,6 +590,11 @@ def step_by_the_library(net, X, Y, eta):
     net.update_mini_batch(X, Y, eta)
 
 
+@slip("06.update_mini_batch", "Not accepted: update_mini_batch calls Network.update_mini_batch")
+def step_by_the_class(net, X, Y, eta):
+    type(net).update_mini_batch(net, X, Y, eta)
+
+
 @slip("06.update_mini_batch", "changed its argument X")
 def step_rescales_the_inputs(net, X, Y, eta):
     X /= X.max()  # "inputs from 0 to 1", in place: X is the caller's array
@@ -595,6 +645,13 @@ def stop_sorts(accuracies, patience):
 
 
 # --- 07.decode_bits ---
+
+
+@slip("08.decode_bits", "Not accepted: decode_bits calls decode_nearest")
+def decode_by_the_library(outputs):
+    from lectures_lib.encoding import decode_nearest
+
+    return decode_nearest(outputs)
 
 
 @slip("08.decode_bits", "rounded each output")
@@ -655,6 +712,20 @@ def score_weakest(outputs):
 
 
 # --- 09.crop_to_ink ---
+
+
+@slip("11.crop_to_ink", "blank rows or columns inside the digit are gone")
+def crop_to_the_inked_lines(image):
+    inked_rows = [r for r in range(image.shape[0]) if image[r].max() > 0]
+    inked_cols = [c for c in range(image.shape[1]) if image[:, c].max() > 0]
+    return image[np.ix_(inked_rows, inked_cols)]
+
+
+@slip("11.crop_to_ink", "faint ink counts too")
+def crop_above_a_tenth(image):
+    rows = np.flatnonzero(image.max(axis=1) > 0.1)
+    cols = np.flatnonzero(image.max(axis=0) > 0.1)
+    return image[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
 
 
 @slip("11.crop_to_ink", "slice up to r + 1")

@@ -240,7 +240,8 @@ def test_count_must_be_exact(mnist):
     assert feedback("05.n_parameters", float(right)).right
     for wrong in (right - 1, right + 1, right + 0.5):
         verdict = feedback("05.n_parameters", wrong)
-        assert not verdict.right and "exact" in verdict.message
+        assert not verdict.right and "Close" not in verdict.message
+        assert 'hint("05.n_parameters")' in verdict.message
 
 
 def test_forgetting_the_output_biases_is_named():
@@ -297,13 +298,15 @@ def test_canvas_of_the_question_is_the_drawing_pads():
 def test_stopping_rule_is_the_one_sgd_uses():
     from lectures_lib.exercises.notebook07 import stop_now
     from lectures_lib.network import Network
+    from lectures_lib.runs import sgd
 
     rng = np.random.default_rng(0)
     X, labels = rng.random((200, 4)), rng.integers(0, 2, 200)
     validation = (rng.random((15, 4)), rng.integers(0, 2, 15))
     for patience in (1, 2, 3):
         net = Network([4, 3, 2], rng=1)
-        history = net.SGD(
+        history = sgd(
+            net,
             (X, labels),
             40,
             10,
@@ -336,7 +339,7 @@ def test_neuron_gradients_reference_against_finite_differences():
 
 
 def test_weight_gradient_sizes_reference_against_finite_differences():
-    from lectures_lib.exercises.notebook05 import random_batch, random_network
+    from lectures_lib.exercises.cases import random_batch, random_network
     from lectures_lib.exercises.notebook10 import weight_gradient_norms
     from lectures_lib.gradcheck import numerical_gradient
 
@@ -365,7 +368,7 @@ def test_crop_reference_is_the_crop_of_to_mnist():
         crop = crop_ink(image)
         assert np.array_equal(to_mnist(crop), to_mnist(image))
         assert crop[0].any() and crop[-1].any() and crop[:, 0].any() and crop[:, -1].any()
-        assert crop.sum() == image.sum()
+        assert crop.sum() == pytest.approx(image.sum(), rel=1e-12)
 
 
 def test_segmentation_score_reference_is_the_sum_of_log_confidences():
@@ -444,3 +447,86 @@ def test_the_exercises_are_packaged():
 
     packages = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
     assert "lectures_lib.exercises" in packages["packages"]
+
+
+# --- issue 18's checkers and hints ---
+
+
+def test_a_list_of_strings_is_text():
+    verdict = feedback("01.gradient", ["2", "12"])
+    assert not verdict.right and "no quotes" in verdict.message
+
+
+def test_sixty_thousand_over_ten_is_named(mnist):
+    verdict = feedback("05.steps", 60_000 // 10)
+    assert "50,000" in verdict.message and "validation" in verdict.message
+
+
+def test_two_decimals_given_but_rounded_wrong_is_told_so():
+    verdict = feedback("09.string_accuracy", 0.89)
+    assert not verdict.right and "decimal places" not in verdict.message
+    assert "Round only at the end" in verdict.message
+
+
+def test_an_exact_fraction_rounded_to_three_digits_is_right():
+    from lectures_lib.exercises import find
+
+    exact = float(find("10.sigma_prime_bound").expected())
+    assert feedback("10.sigma_prime_bound", round(exact, 4)).right  # 0.0156
+    assert not feedback("10.sigma_prime_bound", round(exact, 3)).right  # 0.016: 2 digits
+
+
+def test_eye_of_the_number_of_labels_gets_its_own_advice():
+    verdict = feedback("04.one_hot_targets", lambda labels: np.eye(len(labels))[labels])
+    assert "np.eye(10)" in verdict.message and "column 10 or more" not in verdict.message
+
+
+def test_a_function_that_never_returns_is_stopped():
+    import time
+
+    def forever(f, v, h):
+        while True:
+            pass
+
+    start = time.perf_counter()
+    verdict = feedback("01.central_differences", forever)
+    assert time.perf_counter() - start < 10
+    assert verdict.status == "error" and "Stopped" in verdict.message
+
+
+def test_a_refused_method_is_back_in_place_after_the_check():
+    from lectures_lib import encoding
+    from lectures_lib.network import Network
+
+    backprop, decode = Network.backprop, encoding.decode_nearest
+    feedback("05.backprop", lambda net, X, Y: Network.backprop(net, X, Y))
+    feedback("08.decode_bits", lambda outputs: encoding.decode_nearest(outputs))
+    assert Network.backprop is backprop and encoding.decode_nearest is decode
+
+
+def _section_text(notebook: str, title: str) -> str | None:
+    """The markdown and code of the section "## N. title" of a notebook, or None."""
+    import nbformat
+
+    [path] = (ROOT / "notebooks").glob(f"{notebook}_*.ipynb")
+    inside, text = False, []
+    for cell in nbformat.read(path, as_version=4).cells:
+        for line in cell.source.splitlines() if cell.cell_type == "markdown" else ():
+            if line.startswith("## "):
+                inside = line[3:].split(". ", 1)[-1].strip() == title
+        if inside:
+            text.append(cell.source)
+    return "\n".join(text) if text else None
+
+
+def test_every_section_a_hint_names_exists_and_shows_what_the_hint_says():
+    from lectures_lib.exercises import all_exercises
+    from lectures_lib.exercises.checking import REFERENCES
+    from lectures_lib.exercises.headings import SECTIONS
+
+    all_exercises()  # every exercise module imported, so every hint's reference recorded
+    assert len(REFERENCES) >= 13
+    for notebook, title, shows in REFERENCES:
+        assert title in SECTIONS[notebook], (notebook, title, "not a heading: make clean-notebooks")
+        text = _section_text(notebook, title)
+        assert text is not None and shows in text, (notebook, title, shows)

@@ -1,6 +1,8 @@
-"""The network: backprop against finite differences and a hand-checked example, SGD against
-the textbook's per-example loop, the compiled and float32 paths, uint8 images, the history,
-patience, and every bad input a student can reach."""
+"""The algorithm (network.py) and the trainer's engines around it (runs.sgd): backprop
+against finite differences and a hand-checked example, SGD against the textbook's
+per-example loop, the numpy engine running Network's own steps, the compiled and float32
+paths, inputs of every dtype, the history, patience, and every bad input a student can
+reach.  Network files: test_network_file.py."""
 
 import inspect
 import subprocess
@@ -519,7 +521,7 @@ def test_verbose_prints_the_lecture_lines(capsys):
         Network([2, 3, 2], rng=0), (X, labels), 2, 10, 1.0, test=(X[:50], labels[:50]), verbose=True
     )
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split(":")[0] for line in lines] == ["Epoch 0", "Epoch 1"]
+    assert [line.split(":")[0] for line in lines] == ["Epoch 1", "Epoch 2"]
     assert lines[0].endswith(" / 50")
 
 
@@ -532,7 +534,7 @@ def test_divergence_stops_training_with_advice(engine):
     X, labels = xor_like()
     net = Network([2, 3, 2], rng=0)
     net.weights[0][0, 0] = np.nan
-    with pytest.raises(TrainingDiverged, match="epoch 0 with eta = 3.0.*smaller learning rate"):
+    with pytest.raises(TrainingDiverged, match="epoch 1 with eta = 3.0.*smaller learning rate"):
         sgd(net, (X, labels), 2, 2, 3.0, engine=engine)
 
 

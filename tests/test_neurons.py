@@ -64,3 +64,26 @@ def test_train_neuron_learns_slowly_from_a_saturated_start():
 def test_train_neuron_bad_epochs(epochs):
     with pytest.raises(ValueError, match="epochs must be a whole number"):
         train_neuron(0.6, 0.9, 0.15, epochs)
+
+
+# --- bad input (issue 20.11) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("z", [None, "3", [1.0, "x"], float("nan")])
+def test_sigmoid_refuses_what_is_not_a_number(z):
+    with pytest.raises(ValueError, match="sigmoid"):
+        sigmoid(z)
+
+
+def test_sigmoid_of_an_array_with_nan_gives_nan_where_it_was():
+    """In an array (a network in a diverging epoch) NaN stays NaN; the trainer reports it."""
+    out = sigmoid(np.array([0.0, np.nan]))
+    assert out[0] == 0.5 and np.isnan(out[1])
+
+
+@pytest.mark.parametrize("name", ["w", "b", "x", "y"])
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), None, "1"])
+def test_train_neuron_refuses_a_start_that_is_not_a_finite_number(name, value):
+    arguments = {"w": 2.0, "b": 2.0, "eta": 0.15, "epochs": 3, "x": 1.0, "y": 0.0, name: value}
+    with pytest.raises(ValueError, match=f"^{name}\\b.*must be a finite number"):
+        train_neuron(**arguments)

@@ -130,6 +130,16 @@ def enable_custom_widget_manager():
 """
 
 
+def fake_colab(folder: Path) -> Path:
+    """A folder that holds a fake ``google.colab`` package (with ``output``), for PYTHONPATH."""
+    fake = folder / "fake"
+    (fake / "google" / "colab").mkdir(parents=True)
+    (fake / "google" / "__init__.py").write_text("")
+    (fake / "google" / "colab" / "__init__.py").write_text("")
+    (fake / "google" / "colab" / "output.py").write_text(FAKE_COLAB)
+    return fake
+
+
 @pytest.mark.main_job
 def test_colab_installs_the_package_and_caches_mnist_where_it_should(tmp_path, mnist_files):
     """The generated setup cell in a simulated Colab: it installs lectures_lib from the
@@ -137,11 +147,7 @@ def test_colab_installs_the_package_and_caches_mnist_where_it_should(tmp_path, m
     manager, checks the environment; MNIST then lands in the platform's cache folder. A
     second run installs nothing."""
     python = bare_python(tmp_path)
-    fake = tmp_path / "fake"
-    (fake / "google" / "colab").mkdir(parents=True)
-    (fake / "google" / "__init__.py").write_text("")
-    (fake / "google" / "colab" / "__init__.py").write_text("")
-    (fake / "google" / "colab" / "output.py").write_text(FAKE_COLAB)
+    fake = fake_colab(tmp_path)
     archive = repository_archive(tmp_path)
     real = tidy_notebooks.setup_source(("an-owner", "a-repository", "main"))
     github = "https://github.com/an-owner/a-repository/archive/main.zip"
@@ -172,14 +178,50 @@ def test_colab_installs_the_package_and_caches_mnist_where_it_should(tmp_path, m
 
 
 def test_colab_without_a_repository_setting_says_so(tmp_path):
+    """Not published: the setup cell says so (and how to publish) in one message, with no
+    traceback, and stops a Run All there."""
     python = bare_python(tmp_path)
-    (tmp_path / "fake" / "google" / "colab").mkdir(parents=True)
-    (tmp_path / "fake" / "google" / "__init__.py").write_text("")
-    (tmp_path / "fake" / "google" / "colab" / "__init__.py").write_text("")
     setup = tidy_notebooks.setup_source((tidy_notebooks.PLACEHOLDER, "YOUR-REPOSITORY", "main"))
-    env = clean_env(tmp_path, PYTHONPATH=str(tmp_path / "fake"))
+    env = clean_env(tmp_path, PYTHONPATH=str(fake_colab(tmp_path)))
     [(_, error)] = run_cells(python, [setup], tmp_path, env, preamble="import google.colab")
-    assert error["ename"] == "RuntimeError" and "[project.urls] Repository" in error["evalue"]
+    assert error["ename"] == "NotPublished" and "make publish" in error["evalue"]
+    assert error["traceback"] == [error["evalue"]]  # the message alone
+
+
+@pytest.mark.main_job
+def test_every_published_setup_cell_installs_the_package_in_colab(tmp_path):
+    """A clone published to a placeholder repository; each notebook's setup cell, run in a
+    simulated Colab (a kernel without lectures_lib, a fake google.colab), with pip pointed
+    at a wheel of the clone in place of the repository's archive: the first installs it,
+    every one ends in a working import."""
+    from lectures_lib import course
+
+    with zipfile.ZipFile(repository_archive(tmp_path)) as zf:
+        zf.extractall(tmp_path)
+    clone = tmp_path / "repository-main"
+    course.publish("a-course/gradient-descent", root=clone)
+    wheels = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", wheels, clone],
+        check=True, capture_output=True, timeout=600,
+    )  # fmt: skip
+    [wheel] = wheels.glob("lectures_lib-*.whl")
+    github = "https://github.com/a-course/gradient-descent/archive/main.zip"
+    cells = []
+    for path in tidy_notebooks.notebooks(clone / "notebooks"):
+        nb = json.loads(path.read_text())
+        setup = "".join(next(c["source"] for c in nb["cells"] if c["cell_type"] == "code"))
+        assert f'%pip install --quiet "lectures_lib @ {github}"' in setup, path.name
+        cells += [setup.replace(github, wheel.as_uri()), "import lectures_lib.exercises"]
+    cells.append("print(lectures_lib.__file__)")
+    content = tmp_path / "content"
+    content.mkdir()
+    env = clean_env(tmp_path, PYTHONPATH=str(fake_colab(tmp_path)))
+    python = bare_python(tmp_path)
+    results = run_cells(python, cells, content, env, preamble="import google.colab")
+    assert [error for _, error in results if error] == []
+    assert "colab: third-party widgets enabled" in results[0][0]
+    assert "site-packages" in results[-1][0] and str(clone) not in results[-1][0]
 
 
 @pytest.mark.parametrize(

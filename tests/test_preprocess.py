@@ -109,3 +109,9 @@ def test_drawn_digits_are_as_grey_as_mnist(mnist, digit):
         assert abs(grey_fraction(drawn, solid) - grey_fraction(test.images, solid)) < 0.10
     mnist_ink = test.images[test.labels == digit].sum(axis=1).mean()
     assert drawn.sum() == pytest.approx(mnist_ink, rel=0.15)
+
+
+@pytest.mark.parametrize("shape", [(0, 0), (0, 5), (5, 0)])
+def test_an_image_with_no_pixels_is_refused(shape):
+    with pytest.raises(ValueError, match="image has no pixels"):
+        to_mnist(np.zeros(shape))

@@ -12,11 +12,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.server
 import json
+import os
 import re
+import shlex
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -25,7 +31,9 @@ import nbformat
 import pytest
 import requests
 from browsers import chromium, eta_explorer, move_eta_and_check, new_page, slider_section
-from servers import free_port, make_command, running
+from servers import free_port, jupyter_env, make_command, running
+
+from lectures_lib.data import advice
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -56,6 +64,12 @@ class Presenter:
 
     def kernel_alive(self, kernel_id: str) -> bool:
         return self.get(f"/api/kernels/{kernel_id}").status_code == 200
+
+    def kernels(self) -> set[str]:
+        """The ids of the kernels running, asked of the server with its token."""
+        listing = self.get("/api/kernels")
+        assert listing.status_code == 200, listing.text
+        return {kernel["id"] for kernel in listing.json()}
 
 
 def presenter_check_notebook():
@@ -235,6 +249,75 @@ def test_token_host_and_origin(presenter):
         assert refused.status_code == 403, headers
     assert presenter.get("/voila/tree", Host=f"localhost:{port}").status_code == 200
     assert presenter.get("/voila/tree").status_code == 200
+    # the kernel listing: only with the token, and only a listing (no kernel starts by it)
+    assert presenter.get("/api/kernels", token=False).status_code == 403
+    assert presenter.post("/api/kernels").status_code == 405
+
+
+# the ways a page of another site can send the presenter's browser to a notebook, each with a
+# made-up token (the bypass of issue 20.1: any `token` in the query was let through)
+ATTACKS = {
+    "navigate": '<script>location.href = "{target}?token=x"</script>',
+    "iframe": '<iframe src="{target}?token=x" width="600" height="400"></iframe>',
+    "form-get": '<form action="{target}"><input name="token" value="x"></form>'
+    "<script>document.forms[0].submit()</script>",
+    "form-post": '<form method="post" action="{target}?token=x"><input name="a" value="b">'
+    "</form><script>document.forms[0].submit()</script>",
+}
+
+
+@contextlib.contextmanager
+def another_site(target: str):
+    """An attacker's site on another origin (127.0.0.2, another port): /NAME serves the
+    page ATTACKS[NAME] aimed at ``target``; yields its base URL."""
+
+    class Attacker(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            body = ATTACKS[self.path.strip("/")].format(target=target).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.2", 0), Attacker)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.2:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_a_page_of_another_site_cannot_start_a_kernel(page, presenter, attack):
+    """Issue 20.1, as the attack runs: the presenter's browser, logged in, opens a page of
+    another site that sends it to a notebook with a made-up token. The server refuses it
+    (403) and no kernel starts (the count read through the server's API with its token)."""
+    target = f"{presenter.base}/voila/render/03_sigmoid_and_chain_rule.ipynb"
+    before = presenter.kernels()
+    with another_site(target) as site:
+        with page.expect_response(lambda r: r.url.startswith(target), timeout=30_000) as sent:
+            page.goto(f"{site}/{attack}")
+        started = lambda: presenter.kernels() - before  # noqa: E731
+        assert not wait_until(started, 3), f"{attack} started a kernel: {started()}"
+        assert sent.value.status == 403, f"{attack}: {sent.value.status}"
+    page.goto("about:blank")
+
+
+def test_the_right_token_from_another_site_is_let_in(presenter):
+    """The exemption left: the ready URL itself (opened from a local file, so the browser
+    calls it cross-site) carries the server's own token and gets in."""
+    url = f"{presenter.base}/voila/tree?token={presenter.token}"
+    headers = {"Sec-Fetch-Site": "cross-site"}
+    assert requests.get(url, headers=headers, timeout=30).status_code == 200
+    wrong = presenter.token[:-1] + ("0" if presenter.token[-1] != "0" else "1")
+    for query in (f"token={wrong}", "token=", f"token={presenter.token}&token=x"):
+        refused = requests.get(f"{presenter.base}/voila/tree?{query}", headers=headers, timeout=30)
+        assert refused.status_code == 403, query
 
 
 def test_kernels_are_culled(tmp_path):
@@ -247,3 +330,94 @@ def test_kernels_are_culled(tmp_path):
         kernel = kernel_in(page)
         assert presenter.kernel_alive(kernel)
         assert wait_until(lambda: not presenter.kernel_alive(kernel), 20)
+
+
+def test_settings_are_checked_at_start(tmp_path):
+    """Issue 20.2: `make present PRESENTER_KERNELS=-1 PRESENTER_IDLE=0` stops at once,
+    saying what each setting means and what to set (it started, and every page said
+    "-1 pages are running already")."""
+    command, env = make_command("present", PRESENTER_KERNELS=-1, PRESENTER_IDLE=0)
+    result = subprocess.run(
+        command, cwd=ROOT, env={**jupyter_env(tmp_path), **env}, capture_output=True,
+        text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode != 0
+    said = result.stderr.strip().splitlines()[-1]
+    assert said.startswith("The presenter view cannot start:"), result.stderr
+    assert "--max-kernels (PRESENTER_KERNELS) is -1" in said and "set 1 or more" in said
+    assert "--cull-idle (PRESENTER_IDLE) is 0" in said
+
+
+def test_make_present_without_mnist_starts_with_the_advice(tmp_path):
+    """Issue 20.15: the step before the server in `make present` (here with a mirror that
+    refuses and an empty cache) says why MNIST is missing and succeeds: 00-03 need none."""
+    dry_run = subprocess.run(
+        ["make", "-s", "-n", "present"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    step = shlex.split(dry_run.stdout.strip().splitlines()[-2])
+    assert step[1:] == ["-m", "lectures_lib", "data", "--optional"], step
+    cache = tmp_path / "cache"
+    env = {**os.environ, "LECTURES_MNIST_MIRROR": refusing_url(), "LECTURES_DATA_DIR": str(cache)}
+    result = subprocess.run(
+        [sys.executable, *step[1:]], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("MNIST could not be fetched") == 1 and advice(cache) in result.stdout
+    assert "Starting anyway: notebooks 00-03 need no MNIST." in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def refusing_url() -> str:
+    """A URL on 127.0.0.1 where nothing listens: connections are refused."""
+    return f"http://127.0.0.1:{free_port()}/"
+
+
+@pytest.mark.parametrize("how", ["SIGTERM to the entry point", "Ctrl+C"])
+def test_the_entry_point_stops_its_server_and_leaves_no_token_file(tmp_path, how):
+    """`python -m lectures_lib present` without a network (a refusing mirror, an empty
+    cache): it says MNIST is missing and starts anyway, printing only the real URL (not
+    Voila's "?token=..." placeholder). It opens the browser through a file that holds the
+    token (issue 20.3). SIGTERM sent to the entry point alone is passed on to the server
+    (issue 20.16); Ctrl+C reaches the whole process group. Either way the server stops,
+    its port closes, and the file is removed."""
+    port, opened = free_port(), tmp_path / "opened.txt"
+    browser = f"sh -c 'echo \"$0\" >> {opened}' %s"  # a "browser" that notes what it opens
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = {
+        **jupyter_env(tmp_path), "BROWSER": browser, "TMPDIR": str(temp),
+        "LECTURES_MNIST_MIRROR": refusing_url(), "LECTURES_DATA_DIR": str(tmp_path / "cache"),
+    }  # fmt: skip
+    log_path = tmp_path / "server.log"
+    with open(log_path, "w") as log:
+        entry = subprocess.Popen(
+            [sys.executable, "-m", "lectures_lib", "present", f"--port={port}"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    try:
+        ready = f"http://127.0.0.1:{port}/?token="
+        started = lambda: ready in log_path.read_text() and opened.exists()  # noqa: E731
+        assert wait_until(started, 120), log_path.read_text()
+        [page] = temp.glob("presenter-*.html")
+        assert opened.read_text().strip() == page.as_uri()
+        token = re.search(rf"{re.escape(ready)}(\w+)", log_path.read_text()).group(1)
+        assert token in page.read_text()
+        if how == "Ctrl+C":
+            os.killpg(entry.pid, signal.SIGINT)
+        else:
+            entry.send_signal(signal.SIGTERM)
+        entry.wait(timeout=60)
+        with pytest.raises(requests.ConnectionError):
+            requests.get(f"http://127.0.0.1:{port}/login", timeout=5)
+        assert list(temp.glob("presenter-*.html")) == []
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(entry.pid, signal.SIGKILL)
+        entry.wait()
+    log = log_path.read_text()
+    assert log.count("MNIST could not be fetched") == 1
+    assert "Starting the presenter view anyway: notebooks 00-03 need no MNIST." in log
+    assert "?token=..." not in log and "Traceback" not in log
+    urls = set(re.findall(r"http://\S+token=\S+", log))
+    assert urls == {f"{ready}{token}"}, urls

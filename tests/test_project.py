@@ -3,9 +3,12 @@
 import json
 import os
 import re
+import shutil
+import signal
 import socket
 import subprocess
 import sys
+import time
 from importlib import metadata
 from pathlib import Path
 
@@ -246,14 +249,18 @@ def _tidy_tool():
 def test_every_notebook_starts_with_the_setup_cell_and_launch_links(path):
     """The first code cell is the generated setup cell (Colab install, then the environment
     check); the first cell links this notebook in Colab and on Binder, for the repository
-    set in pyproject.toml."""
+    set in pyproject.toml (`make publish`), and, until one is set, links nowhere."""
     tidy = _tidy_tool()
     repo = tidy.repository()
     cells = json.loads(path.read_text())["cells"]
     code = [c for c in cells if c["cell_type"] == "code"]
     assert "".join(code[0]["source"]) == tidy.setup_source(repo), "run make clean-notebooks"
-    owner, name, branch = repo
     top = "".join(cells[0]["source"])
+    if not tidy.published(repo):  # no dead links: none at all, and a word in 00 only
+        assert "colab.research.google.com" not in top and "mybinder.org" not in top
+        assert (tidy.UNPUBLISHED_NOTE in top) == path.name.startswith("00_")
+        return
+    owner, name, branch = repo
     colab = f"colab.research.google.com/github/{owner}/{name}/blob/{branch}/notebooks/{path.name}"
     binder = f"mybinder.org/v2/gh/{owner}/{name}/{branch}?urlpath=lab/tree/notebooks/{path.name}"
     assert f"[Open in Colab](https://{colab})" in top
@@ -275,18 +282,27 @@ def test_make_lab_serves_the_project_and_says_once_that_mnist_is_missing(tmp_pat
 
     from lectures_lib.data import advice
 
-    port, token = free_port(), "test-token"
+    port = free_port()
     command, env = make_command("lab", PORT=port)
     assert command[1:4] == ["-m", "lectures_lib", "lab"] and f"--port={port}" in command, command
-    command += ["--no-browser", f"--IdentityProvider.token={token}"]
+    command += ["--no-browser"]
     with socket.socket() as s:  # a port where nothing listens: connections are refused
         s.bind(("127.0.0.1", 0))
         refusing = f"http://127.0.0.1:{s.getsockname()[1]}/"
     cache = tmp_path / "empty-cache"
     env = {"LECTURES_MNIST_MIRROR": refusing, "LECTURES_DATA_DIR": str(cache)}
     base = f"http://127.0.0.1:{port}"
-    headers = {"Authorization": f"token {token}"}
-    with running(command, f"{base}/api/status", tmp_path, headers, env=env):
+    log_path = tmp_path / "server.log"
+    with running(command, f"{base}/login", tmp_path, env=env) as entry:
+        # the token as the user reads it: in the URL the terminal shows (issue 20.14: one
+        # that opens 00_start_here)
+        url = re.escape(f"{base}/lab/tree/notebooks/00_start_here.ipynb?token=")
+        deadline = time.monotonic() + 30
+        while not (shown := re.search(rf"{url}(\w+)", log_path.read_text())):
+            assert time.monotonic() < deadline, log_path.read_text()
+            time.sleep(0.2)
+        token = shown.group(1)
+        headers = {"Authorization": f"token {token}"}
         listing = requests.get(f"{base}/api/contents", headers=headers, timeout=10)
         names = {item["name"] for item in listing.json()["content"]}
         assert {"notebooks", "solutions", "README.md", "lectures_lib"} <= names
@@ -301,7 +317,96 @@ def test_make_lab_serves_the_project_and_says_once_that_mnist_is_missing(tmp_pat
         assert requests.get(f"{base}/api/contents", timeout=10).status_code == 403
         [opened] = (tmp_path / "runtime").glob("jpserver-file-to-run-*-open.html")
         assert f"{base}/lab/tree/notebooks/00_start_here.ipynb" in opened.read_text()
+        # issue 20.16: SIGTERM to the entry point alone reaches JupyterLab, and the entry
+        # point waits for it to end
+        entry.send_signal(signal.SIGTERM)
+        entry.wait(timeout=60)
+        with pytest.raises(requests.ConnectionError):
+            requests.get(f"{base}/api/status", timeout=5)
     log = (tmp_path / "server.log").read_text()
+    # issue 20.14: the URL printed opens 00_start_here, with the token; no deprecation warning
+    printed = set(re.findall(r"http://127\.0\.0\.1:\d+/\S*token=\S+", log))
+    assert printed == {f"{base}/lab/tree/notebooks/00_start_here.ipynb?token={token}"}, printed
+    assert "deprecated" not in log.lower(), log
     assert log.count("MNIST could not be fetched") == 1 and advice(cache) in log
     assert "Traceback" not in log and "token" in log
     assert not cache.exists() or not any(cache.iterdir())
+
+
+def test_make_lab_without_a_package_index_removes_the_half_built_environment(tmp_path):
+    """Issue 20.13: `make lab` on a fresh copy of the project, with pip pointed at an index
+    that refuses connections (no network): no minute of retries, no half-built .venv left
+    to be taken as ready next time, and a few lines saying what to do instead."""
+    copy = tmp_path / "project"
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split("\0")
+    for name in filter(None, tracked):
+        if (ROOT / name).is_file():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, copy / name)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "VIRTUAL_ENV"))}
+    env.update(
+        PIP_INDEX_URL="http://127.0.0.1:9/simple",  # nothing listens on port 9: refused
+        PIP_CONFIG_FILE=os.devnull,  # no pip.conf of this machine (a local mirror, say)
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+    )
+    start = time.monotonic()
+    result = subprocess.run(
+        ["make", "lab", f"PYTHON={sys.executable}"], cwd=copy, env=env, capture_output=True,
+        text=True, timeout=300,
+    )  # fmt: skip
+    took, said = time.monotonic() - start, result.stdout + result.stderr
+    assert result.returncode != 0, said
+    assert not (copy / ".venv").exists(), "a half-built .venv was left"
+    assert "the half-built .venv was removed" in said and "connect to the internet once" in said
+    assert (copy / "build" / "pip-install.log").is_file()
+    assert "PIP_FIND_LINKS" in said and "environment.yml" in said and "README.md" in said
+    assert said.count("Retrying") <= 4, said
+    print(f"make lab without an index gave up in {took:.0f} s")
+    assert took < 120, f"{took:.0f} s:\n{said}"
+
+
+def test_slides_show_no_kernel_transport_warning(tmp_path):
+    """Issue 20.17: `python -m lectures_lib slides` (here on one small notebook, executed
+    for its deck in a fresh kernel) writes the deck, and the kernel's "running over TCP
+    without encryption" notice (its ports are on 127.0.0.1) does not reach the terminal."""
+    import nbformat
+
+    name = f"slides_check_{os.getpid()}"
+    notebook = tmp_path / f"{name}.ipynb"
+    nbformat.write(
+        nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_markdown_cell("# A deck"), nbformat.v4.new_code_cell("6 * 7")],
+            metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+        ),
+        notebook,
+    )
+    made = [
+        ROOT / "build" / "executed" / notebook.name,
+        ROOT / "build" / "slides" / f"{name}.slides.html",
+    ]
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "lectures_lib", "slides", str(notebook)],
+            cwd=ROOT, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert f"executing {notebook.name}" in result.stdout and made[1].is_file()
+        assert "without encryption" not in result.stderr + result.stdout, result.stderr
+    finally:
+        for path in made:
+            path.unlink(missing_ok=True)
+
+
+def test_data_dry_run_says_what_it_would_do_and_does_nothing(tmp_path):
+    cache = tmp_path / "cache"
+    env = {**os.environ, "LECTURES_DATA_DIR": str(cache), "LECTURES_MNIST_MIRROR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "lectures_lib", "data", "--dry-run"], cwd=ROOT, env=env,
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    said = result.stdout
+    assert said.startswith("would fetch the four MNIST files") and str(cache) in said
+    assert str(tmp_path) in said and "numba" in said
+    assert not cache.exists()

@@ -86,3 +86,21 @@ def test_gradient_spread_shrinks_like_one_over_root_m():
     spreads = [regression.gradient_spread(X, y, params, m, rng=4) for m in (4, 16, 64)]
     slope = np.polyfit(np.log([4, 16, 64]), np.log(spreads), 1)[0]
     assert slope == pytest.approx(-0.5, abs=0.1)
+
+
+# --- bad input (issue 20.11) ---------------------------------------------------------------
+
+
+def test_sgd_refuses_targets_that_are_not_one_per_row():
+    X, y = regression.make_data(10, rng=0)
+    with pytest.raises(ValueError, match="X has 10 rows, y has shape"):
+        regression.sgd(X, y[:9], eta=0.1, mini_batch_size=2, epochs=1)
+    with pytest.raises(ValueError, match=r"X must have shape \(n, 2\)"):
+        regression.sgd(X[:, :1], y, eta=0.1, mini_batch_size=2, epochs=1)
+
+
+def test_gradients_on_no_data_say_so_without_a_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="no examples"):
+            regression.gradients(regression.TRUE_PARAMS, np.zeros((0, 2)), np.zeros(0))

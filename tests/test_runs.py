@@ -132,3 +132,18 @@ def test_bad_jobs_are_clear_errors(small_mnist, jobs, data, message):
     training, _, test = small_mnist
     with pytest.raises(ValueError, match=message):
         train_runs(jobs, training, test=test, **data)
+
+
+def test_the_records_only_read_the_network():
+    """Evaluating test, validation and the monitored training set after every epoch (and
+    the stall diagnosis) changes nothing: the weights are those of the plain algorithm."""
+    rng = np.random.default_rng(3)
+    X, labels = rng.random((120, 5)), rng.integers(0, 3, 120)
+    recorded, plain = Network([5, 4, 3], rng=1), Network([5, 4, 3], rng=1)
+    history = runs.sgd(
+        recorded, (X, labels), 3, 10, 2.0, rng=2, test=(X[:30], labels[:30]),
+        validation=(X[30:60], labels[30:60]), monitor=True, engine="numpy",
+    )  # fmt: skip
+    counts = plain.SGD((X, labels), 3, 10, 2.0, rng=2, test=(X[:30], labels[:30]))
+    assert history.correct == counts and len(history.training_cost) == 3
+    assert all(np.array_equal(a, b) for a, b in zip(parameters(recorded), parameters(plain)))

@@ -158,3 +158,26 @@ def test_digit_pad_reads_drawn_digits(reader):
     np.testing.assert_allclose(heights, pad.outputs)
     pad.clear()
     assert pad.prediction is None and not pad.outputs.any()
+
+
+def _bar(width: int) -> np.ndarray:
+    digit = np.zeros((28, 28), dtype=np.uint8)
+    digit[4:24, 10 : 10 + width] = 255
+    return digit
+
+
+@pytest.mark.parametrize("gap", [2.5, "3", None, float("nan"), True])
+def test_a_gap_that_is_not_a_whole_number_of_columns_is_refused(gap):
+    with pytest.raises(ValueError, match=r"gaps\[0\] .* must be a whole number of columns"):
+        seg.join_digits([_bar(5), _bar(5)], [gap])
+
+
+def test_an_overlap_wider_than_a_digit_is_refused():
+    """-100 put the second digit 95 columns left of the first; -3 (the narrower digit's
+    width) is the most overlap allowed, and np.int64 gaps are whole numbers too."""
+    with pytest.raises(ValueError, match=r"gaps\[0\] .* is -100: .* use a gap of -3 or more"):
+        seg.join_digits([_bar(5), _bar(3)], [-100])
+    with pytest.raises(ValueError, match="use a gap of -3 or more"):
+        seg.join_digits([_bar(5), _bar(3)], [-4])
+    string = seg.join_digits([_bar(5), _bar(3)], [np.int64(-3)])
+    assert string.shape == (28, 5) and seg.inked_extent(string) == slice(0, 5)

@@ -6,10 +6,15 @@
 
 Navigation: a markdown cell tagged "navigation" first and last in each notebook, with
 links to the previous notebook, the contents (00_start_here) and the next one; the first
-also has "Open in Colab" and "Launch Binder" links.
+also has "Open in Colab" and "Launch Binder" links once the series is published.
 Setup: the first code cell of each notebook is generated (`SETUP`): in Colab it installs
 the package, everywhere it runs `check_environment()`. The links and the Colab install
-come from one setting, [project.urls] Repository in pyproject.toml.
+come from one setting, [project.urls] Repository in pyproject.toml, which
+`python -m lectures_lib.course publish OWNER/REPO` sets (it then runs this script). Until
+then no notebook has a link that leads nowhere: no links, and one line in 00 telling the
+instructor to publish.
+Exercise hints name notebook sections by their titles: the titles of every notebook's
+numbered "## N. Title" headings are written to lectures_lib/exercises/headings.py.
 Slides (`make slides`, tools/build_slides.py): every "# ", "## " or "### " heading starts a
 markdown cell (a cell with one inside is split in front of it); "#" and "##" start a
 slide, "###" a sub-slide (the deck builder adds sub-slides where a section holds more
@@ -121,16 +126,33 @@ if "google.colab" in sys.modules:
 
 COLAB_UNSET = """\
 if "google.colab" in sys.modules and importlib.util.find_spec("lectures_lib") is None:
-    raise RuntimeError(
-        "This copy of the series does not say where it is published (pyproject.toml: "
-        "[project.urls] Repository), so Colab cannot install it: ask your instructor."
+
+    class NotPublished(Exception):
+        def _render_traceback_(self):  # IPython shows this message alone, no traceback
+            return [str(self)]
+
+    raise NotPublished(
+        "This copy of the series is not published yet, so Colab cannot install its "
+        "package, lectures_lib. Your instructor publishes it once, with `make publish "
+        "REPO=OWNER/REPOSITORY`; until then open the series with `make lab` on your own "
+        "machine (README.md)."
     )"""
+
+UNPUBLISHED_NOTE = (
+    "*For instructors: this copy is not published yet, so its notebooks have no Open in "
+    "Colab or Launch Binder links. Publish it once with `make publish REPO=OWNER/REPOSITORY` "
+    "(without make: `python -m lectures_lib.course publish OWNER/REPOSITORY`); see COURSE.md.*"
+)
+
+
+def published(repo: tuple[str, str, str]) -> bool:
+    return repo[0] != PLACEHOLDER
 
 
 def setup_source(repo: tuple[str, str, str]) -> str:
     """The first code cell of every notebook, for the repository ``repo``."""
     owner, name, branch = repo
-    if owner == PLACEHOLDER:
+    if not published(repo):
         return SETUP.format(colab=COLAB_UNSET)
     archive = f"https://github.com/{owner}/{name}/archive/{branch}.zip"
     return SETUP.format(colab=COLAB_INSTALL.format(archive=archive))
@@ -271,16 +293,68 @@ def main(argv=None) -> int:
                 print(f"{path.name}, cell {k}: the heading {heading!r} is in mid-cell")
         nb.cells = with_setup_cell(nb.cells, setup)
         cells = tidy(nb, navigation(paths, titles, i))
-        cells[0].source += "\n\n" + launch_links(repo, path.name)  # the top navigation cell
+        if published(repo):  # the top navigation cell
+            cells[0].source += "\n\n" + launch_links(repo, path.name)
+        elif i == 0:
+            cells[0].source += "\n\n" + UNPUBLISHED_NOTE
         if _signature(cells) != before:
             stale.append(path.name)
             if not check:
                 nb.cells = cells
                 nbformat.write(nb, path)
+    if not folders:
+        table = headings_module(paths, books)
+        if HEADINGS_MODULE.read_text() != table:
+            stale.append(HEADINGS_MODULE.name)
+            if not check:
+                HEADINGS_MODULE.write_text(table)
     if check and stale:
         print("out of date:", ", ".join(stale), "- run: python tools/tidy_notebooks.py")
         return 1
     return 0
+
+
+# --- the section titles that exercise hints name --------------------------------------------
+
+HEADINGS_MODULE = NOTEBOOKS.parent / "lectures_lib" / "exercises" / "headings.py"
+NUMBERED = re.compile(r"## (\d+)\. (.+)")
+
+
+def section_titles(nb) -> list[str]:
+    """The titles of a notebook's numbered "## N. Title" headings, section 1 first."""
+    found = {}
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                match = NUMBERED.fullmatch(line.strip())
+                if match:
+                    found[int(match[1])] = match[2].strip()
+    return [found[k] for k in sorted(found)]
+
+
+def _quoted(text: str) -> str:
+    """A string literal as ruff format writes it: in double quotes, unless it holds some."""
+    if '"' in text and "'" not in text:
+        return "'" + text.replace("\\", "\\\\") + "'"
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def headings_module(paths, books) -> str:
+    lines = [
+        '"""The numbered sections of each notebook, by title (section 1 first): generated by',
+        'tools/tidy_notebooks.py from the notebooks\' "## N. Title" headings; do not edit."""',
+        "",
+        "SECTIONS = {",
+    ]
+    for path, nb in zip(paths, books):
+        titles = section_titles(nb)
+        if not titles:
+            lines.append(f"    {_quoted(path.name[:2])}: (),")
+            continue
+        lines.append(f"    {_quoted(path.name[:2])}: (")
+        lines += [f"        {_quoted(t)}," for t in titles]
+        lines.append("    ),")
+    return "\n".join([*lines, "}", ""])
 
 
 if __name__ == "__main__":

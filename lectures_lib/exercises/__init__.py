@@ -12,7 +12,8 @@ In a notebook::
 Your function is called on a few random inputs (the same ones every time) and its
 results are compared with what ``lectures_lib`` computes; how, is in ``checking.py``.
 The exercises of notebook NN are in ``notebookNN.py``; worked solutions are in the
-project's ``solutions/`` folder.
+project's ``solutions/`` folder. A course grades the same exercises with Otter, in
+checks a student cannot cheat (``grading.py``, COURSE.md).
 """
 
 from __future__ import annotations
@@ -24,6 +25,13 @@ from lectures_lib.exercises.checking import UNKNOWN, Exercise, Feedback
 NOTEBOOKS = ("01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11")
 
 _hints_shown: dict[str, int] = {}
+_checked: dict[str, object] = {}  # the answer each exercise's check was last given
+
+
+def checked_answers() -> dict[str, object]:
+    """The answer each exercise was last checked with, by id (the grader reads them: an
+    exercise cell's ``answer`` is overwritten by the next one)."""
+    return dict(_checked)
 
 
 def exercises(notebook: str) -> dict[str, Exercise]:
@@ -63,6 +71,7 @@ def feedback(exercise_id: str, answer) -> Feedback:
 
 def check(exercise_id: str, answer) -> None:
     """Print whether ``answer`` to the exercise ``exercise_id`` is right, and if not, why."""
+    _checked[str(exercise_id)] = answer
     print(f"{exercise_id}: {feedback(exercise_id, answer).message}")
 
 

@@ -58,6 +58,21 @@ def unanswered(answer) -> bool:
     return answer is None or answer is Ellipsis
 
 
+REFERENCES: list[tuple[str, str, str]] = []  # (notebook, section title, a phrase in it)
+
+
+def section(notebook: str, title: str, shows: str) -> str:
+    """ "Notebook 03, section 2, “σ and its derivative”": the section's number comes from the
+    notebook's headings (headings.py, generated); ``shows`` is a phrase of the section that
+    the hint points at (tests/test_exercises.py checks that it is there)."""
+    from lectures_lib.exercises.headings import SECTIONS
+
+    REFERENCES.append((notebook, title, shows))
+    titles = SECTIONS.get(notebook, ())
+    number = f"section {titles.index(title) + 1}" if title in titles else "the section"
+    return f"Notebook {notebook}, {number}, “{title}”"
+
+
 def ask_for_hint(exercise_id: str) -> str:
     return f'Stuck? hint("{exercise_id}") gives a hint.'
 
@@ -108,7 +123,7 @@ class Value(Exercise):
         form = _form(expected.shape)
         if callable(answer):
             return Feedback(WRONG, f"This exercise asks for {form}, not a function.")
-        if isinstance(answer, str):
+        if isinstance(answer, str) or _holds_text(answer):
             return Feedback(WRONG, f"Your answer is text, {answer!r}: write {form}, no quotes.")
         try:
             given = np.asarray(answer, dtype=float)
@@ -120,6 +135,8 @@ class Value(Exercise):
                 "" if self.digits is None and self.decimals is None else _more_precisely(expected)
             )
             return Feedback(RIGHT, "Right!" + note)
+        if given.shape == expected.shape and self._rounded_exact(answer, given, expected):
+            return Feedback(RIGHT, "Right!" + _more_precisely(expected))
         for slip, why in self.slips:
             wrong = np.asarray(slip(), dtype=float)
             if wrong.shape == given.shape and _within(given, wrong, self.tolerance(wrong)):
@@ -131,9 +148,67 @@ class Value(Exercise):
                 return Feedback(
                     WRONG, "That is a percentage: give the answer as a fraction (50% is 0.5)."
                 )
-        if _within(given, expected, np.maximum(10 * tolerance, 0.02 * np.abs(expected))):
+        exact = self.digits is None and self.decimals is None
+        if not exact and _within(
+            given, expected, np.maximum(10 * tolerance, 0.02 * np.abs(expected))
+        ):
+            if self._as_precise_as_asked(answer):
+                return Feedback(
+                    WRONG,
+                    "Close, but not right: rounded as the question asks, the answer is "
+                    "different. Round only at the end, not the numbers on the way.",
+                )
             return Feedback(WRONG, f"Close, but not right: {self.precision()}.")
         return Feedback(WRONG, f"Not yet. {ask_for_hint(self.id)}")
+
+    def _as_precise_as_asked(self, answer) -> bool:
+        """True if every number of the answer has the digits the question asks for."""
+        numbers = np.ravel(np.asarray(answer, dtype=object))
+        places = [_decimal_places(x) for x in numbers]
+        if any(p is None for p in places):
+            return False
+        if self.decimals is not None:
+            return all(p == self.decimals for p in places)
+        return all(_significant_digits(x, p) == self.digits for x, p in zip(numbers, places))
+
+    def _rounded_exact(self, answer, given, expected) -> bool:
+        """An exact answer that is not a whole number (1/64, say), given to 3 or more
+        significant digits, correctly rounded: the question states no precision."""
+        if self.digits is not None or self.decimals is not None:
+            return False
+        if np.all(expected == np.round(expected)):
+            return False
+        numbers = np.ravel(np.asarray(answer, dtype=object))
+        places = [_decimal_places(x) for x in numbers]
+        if any(p is None for p in places):
+            return False
+        return all(
+            _significant_digits(x, p) >= 3 and abs(round(float(e), p) - float(x)) < 10.0**-p / 4
+            for x, p, e in zip(numbers, places, np.ravel(expected))
+        )
+
+
+def _decimal_places(number) -> int | None:
+    """How many decimal places a number was written with (0.0156 -> 4), or None."""
+    try:
+        text = repr(float(number))
+    except (TypeError, ValueError):
+        return None
+    if "e" in text or "inf" in text or "nan" in text:
+        return None
+    whole, _, fraction = text.partition(".")
+    return 0 if fraction in ("", "0") else len(fraction)
+
+
+def _significant_digits(number, places: int) -> int:
+    digits = f"{abs(float(number)):.{places}f}".replace(".", "").lstrip("0")
+    return max(len(digits), 1)
+
+
+def _holds_text(answer) -> bool:
+    return isinstance(answer, (list, tuple)) and any(
+        isinstance(a, str) or _holds_text(a) for a in answer
+    )
 
 
 def _within(given, expected, tolerance) -> bool:
@@ -175,6 +250,10 @@ class Function(Exercise):
     are written the same way, changing the copies they are given.
     parts: names of the parts of a result that is a tuple, e.g. ("∂C/∂w", "∂C/∂b").
     advice: an exception raised by your function -> advice in the lecture's terms, or None.
+    refuse: what the exercise asks you to write, as "module:attribute" ("lectures_lib.
+    network:Network.backprop"): while your function runs it is replaced by a stand-in
+    that raises, and an answer that called it is refused.
+    seconds: the bound on the time all calls of your function may take together.
     """
 
     signature: str
@@ -190,6 +269,8 @@ class Function(Exercise):
     rtol: float = 1e-7
     atol: float = 1e-10
     advice: Callable[[Exception], str | None] | None = None
+    refuse: tuple[str, ...] = ()
+    seconds: float = 5.0
 
     @property
     def name(self) -> str:
@@ -239,38 +320,63 @@ class Function(Exercise):
             )
         return None
 
-    def _run(self, function, printed) -> list | Feedback:
+    def _run(self, function, printed, rng=None) -> list | Feedback:
         """(arguments, result, expected) for every test input, or Feedback if a call failed,
-        returned nothing, or changed an argument it should have left alone."""
+        returned nothing, ran too long, or changed an argument it should have left alone."""
+        rng = rng if rng is not None else np.random.default_rng(zlib.crc32(self.id.encode()))
+        cases = self.cases(rng)
+        expected = [self._outcome(self.reference)(*copy.deepcopy(a)) for a in cases]
+        try:
+            with time_bound(self.seconds):
+                outcomes = [self.call(function, arguments, printed) for arguments in cases]
+        except TooSlow:
+            return Feedback(ERROR, self._too_slow_message())
         results = []
-        for arguments in self.cases(np.random.default_rng(zlib.crc32(self.id.encode()))):
-            expected = self._outcome(self.reference)(*copy.deepcopy(arguments))
-            given = copy.deepcopy(arguments)
-            before = [_snapshot(a) for a in given]
-            try:
-                with _quietly(printed):
-                    result = self.run(function, given) if self.run else function(*given)
-            except NotImplementedError:
-                return self._not_attempted()
-            except Exception as error:  # noqa: BLE001 - any error in student code is reported
-                return Feedback(ERROR, self._error_message(error, function, arguments))
-            if self.in_place:
-                if result is None and all(
-                    _unchanged(before[i], _snapshot(given[i])) for i in self.changes
-                ):
-                    return Feedback(NOT_ATTEMPTED, self._unchanged_message())
-                result = self._changed(given)
-            elif result is None and self.run is None:
-                return Feedback(
-                    NOT_ATTEMPTED,
-                    f"Not finished yet: {self.name} returns None. "
-                    "End it with `return` and its result.",
-                )
-            for i, (old, argument) in enumerate(zip(before, given)):
-                if i not in self.changes and not _unchanged(old, _snapshot(argument)):
-                    return Feedback(WRONG, self._changed_message(i, old, _snapshot(argument)))
-            results.append((arguments, result, expected))
+        for arguments, outcome, reference in zip(cases, outcomes, expected):
+            if isinstance(outcome, Feedback):
+                return outcome
+            results.append((arguments, outcome[0], reference))
         return results
+
+    def call(self, function, arguments, printed) -> tuple | Feedback:
+        """(the result to compare,) of one call of the function, or Feedback if it failed."""
+        given = copy.deepcopy(arguments)
+        before = [_snapshot(a) for a in given]
+        try:
+            with _quietly(printed), refusing(self.refuse, function) as called:
+                result = self.run(function, given) if self.run else function(*given)
+        except NotImplementedError:
+            return self._not_attempted()
+        except TooSlow:
+            raise
+        except Exception as error:  # noqa: BLE001 - any error in student code is reported
+            if not called:
+                return Feedback(ERROR, self._error_message(error, function, arguments))
+        if called:
+            return Feedback(WRONG, _refused_message(self.name, called))
+        if self.in_place:
+            if result is None and all(
+                _unchanged(before[i], _snapshot(given[i])) for i in self.changes
+            ):
+                return Feedback(NOT_ATTEMPTED, self._unchanged_message())
+            result = self._changed(given)
+        elif result is None and self.run is None:
+            return Feedback(
+                NOT_ATTEMPTED,
+                f"Not finished yet: {self.name} returns None. End it with `return` and its result.",
+            )
+        for i, (old, argument) in enumerate(zip(before, given)):
+            if i not in self.changes and not _unchanged(old, _snapshot(argument)):
+                return Feedback(WRONG, self._changed_message(i, old, _snapshot(argument)))
+        return (result,)
+
+    def _too_slow_message(self) -> str:
+        return (
+            f"Stopped: {self.name} ran for more than {self.seconds:g} s on the test "
+            "inputs, which take well under a second. "
+            "Look for a loop that never ends (a `while` whose condition stays true), or a "
+            "loop over far more items than the inputs hold."
+        )
 
     def _judge(self, results) -> Feedback:
         """Right, a known slip, or the first input where the result differs."""
@@ -367,8 +473,14 @@ class Function(Exercise):
             return f"{name} should be {_describe(expected)}; yours is {_describe(values)}"
         if not np.all(np.isfinite(values)):
             return f"{name} contains NaN or infinite values"
-        if expected.size <= 12:
+        if expected.size <= 12 and _numbers(values) != _numbers(expected):
             return f"{name} is {_numbers(values)} where {self.against} gives {_numbers(expected)}"
+        if expected.size <= 12:
+            worst = np.max(np.abs(values - expected))
+            return (
+                f"{name} is {_numbers(values)}, as {self.against} gives to 4 decimals, but "
+                f"differs from it by up to {worst:.2g} (more than rounding)"
+            )
         worst = np.max(np.abs(values - expected))
         return f"{name} differs from {self.against} by up to {worst:.3g}"
 
@@ -408,6 +520,104 @@ class Function(Exercise):
         message += f"\n  when called with {self._show(arguments)}."
         advice = (self.advice(error) if self.advice else None) or _general_advice(error)
         return message + (f"\n{advice}" if advice else "")
+
+
+# --- bounds: time, and the library method the exercise asks for ------------------------
+
+
+class TooSlow(Exception):  # noqa: N818 - what the student reads is the message
+    """Raised in the student's function when its time is up."""
+
+
+@contextlib.contextmanager
+def time_bound(seconds: float):
+    """Raise TooSlow inside the code run in this block once ``seconds`` have passed.
+
+    A timer signal interrupts the running Python code (a `while True:` loop too); it
+    exists in the main thread on Linux and macOS, where notebooks run their cells. Elsewhere
+    (Windows) the block runs unbounded: the grader bounds it with a process instead.
+    """
+    import os
+    import signal
+    import threading
+
+    usable = os.name != "nt" and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def stop(signum, frame):
+        raise TooSlow
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _resolve(target: str):
+    """("lectures_lib.network:Network.backprop") -> (owner object, attribute name)."""
+    import importlib
+
+    module, _, path = target.partition(":")
+    owner = importlib.import_module(module)
+    *parents, attribute = path.split(".")
+    for parent in parents:
+        owner = getattr(owner, parent)
+    return owner, attribute
+
+
+@contextlib.contextmanager
+def refusing(targets, function=None):
+    """Replace each target ("module:Class.method") by a stand-in that records the call and
+    raises, here and under any name the function's globals give it; yields the list of
+    the targets called (empty if none)."""
+    called: list[str] = []
+    replaced = []
+    namespace = getattr(function, "__globals__", {})
+    for target in targets:
+        owner, attribute = _resolve(target)
+        original = (
+            owner.__dict__[attribute] if isinstance(owner, type) else getattr(owner, attribute)
+        )
+        stand_in = _stand_in(target, called)
+        replaced.append((owner, attribute, original))
+        setattr(owner, attribute, stand_in)
+        for name, value in list(namespace.items()):
+            if value is original:
+                replaced.append((namespace, name, original))
+                namespace[name] = stand_in
+    try:
+        yield called
+    finally:
+        for owner, attribute, original in reversed(replaced):
+            if isinstance(owner, dict):
+                owner[attribute] = original
+            else:
+                setattr(owner, attribute, original)
+
+
+def _stand_in(target, called):
+    def refused(*arguments, **keywords):
+        called.append(target)
+        raise RuntimeError(f"{_shown(target)} is switched off in this exercise")
+
+    return refused
+
+
+def _shown(target: str) -> str:
+    return target.partition(":")[2]
+
+
+def _refused_message(name, called) -> str:
+    what = _shown(called[0])
+    return (
+        f"Not accepted: {name} calls {what}, the library's own version of what this exercise "
+        f"asks you to write. Write it yourself, without {what}."
+    )
 
 
 def _general_advice(error) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from lectures_lib import descent, gradcheck, surfaces
-from lectures_lib.exercises.checking import Function, Value
+from lectures_lib.exercises.checking import Function, Value, section
 
 # Both costs of the questions are bowls C = (a x² + b y²)/2 from lectures_lib.surfaces.
 X2_3Y2 = surfaces.quadratic(2.0, 6.0, "x² + 3y²")
@@ -66,7 +66,8 @@ eta_limit = Value(
         ),
     ),
     hints=(
-        "Notebook 01, section 5: on a bowl, one step multiplies each coordinate by "
+        f"{section('01', 'The learning rate: how large may η be?', 'λ')}: on a "
+        "bowl, one step multiplies each coordinate by "
         "(1 − η·λ), with λ the curvature (second derivative) in that direction.",
         "A coordinate shrinks only while |1 − ηλ| < 1. Find λ for x and for y "
         "(the diagonal of the Hessian); which direction limits η?",
@@ -81,9 +82,12 @@ def _cube(v):
 
 def _cases(rng):
     return [
+        # h varies, and is large enough in some cases that a function using an h of its
+        # own gives other numbers (central differences are exact only up to h²)
         (surfaces.himmelblau.cost, rng.uniform(-4, 4, 2), 1e-6),
-        (surfaces.rosenbrock.cost, rng.uniform(-1.5, 1.5, 2), 1e-6),
-        (_cube, rng.uniform(-2, 2, 3), 1e-6),
+        (surfaces.rosenbrock.cost, rng.uniform(-1.5, 1.5, 2), 0.01),
+        (_cube, rng.uniform(-2, 2, 3), 0.1),
+        (surfaces.himmelblau.cost, rng.uniform(-4, 4, 2), 0.05),
         (_cube, np.array([1, -2, 3]), 1e-6),  # integers: a nudge of h must not be lost
     ]
 
@@ -118,6 +122,11 @@ central_differences = Function(
         ),
     ),
     symptoms=(
+        (
+            lambda f, v, h: h != 1e-6,
+            "right where h = 1e-6, but not for the other h of the test calls: use the h "
+            "your function is given, not a step of your own",
+        ),
         (
             _integers,
             "right for v of floats, but wrong for v = [1, -2, 3], integers: adding h to an "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from lectures_lib import regression
-from lectures_lib.exercises.checking import Function, Value
+from lectures_lib.exercises.checking import Function, Value, section
 
 # The question's example: w = (1, 1), b = 0, one example x = (2, 3) with target y = 2.
 W, B, X_ONE, Y_ONE = np.array([1.0, 1.0]), 0.0, np.array([[2.0, 3.0]]), np.array([2.0])
@@ -44,7 +44,9 @@ grad_w2 = Value(
     ),
     hints=(
         "First the prediction: ŷ = w₁x₁ + w₂x₂ + b for this example.",
-        "The chain rule: ∂L/∂w₂ = ∂L/∂ŷ · ∂ŷ/∂w₂. Notebook 02, section 2 has both factors.",
+        "The chain rule: ∂L/∂w₂ = ∂L/∂ŷ · ∂ŷ/∂w₂. "
+        + section("02", "The model, the loss, and every gradient by the chain rule", "chain rule")
+        + " has both factors.",
     ),
 )
 
@@ -70,8 +72,8 @@ batch_growth = Value(
         ),
     ),
     hints=(
-        "Notebook 02, section 5 measured it: the spread of the mini-batch gradient falls "
-        "like 1/√m.",
+        section("02", "The polling analogy, measured", "√m")
+        + " measured it: the spread of the mini-batch gradient falls like 1/√m.",
         "For the spread to become a third as large, how much larger must √m become? And m?",
     ),
 )

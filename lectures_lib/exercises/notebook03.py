@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lectures_lib.exercises.checking import Function, Value
+from lectures_lib.exercises.checking import Function, Value, section
 from lectures_lib.neurons import sigmoid, sigmoid_prime
 
 # 03.delta: an output neuron with activation a = 0.8 and target y = 1.
@@ -26,7 +26,7 @@ sigmoid_prime_2 = Value(
         (lambda: 2.0 * (1 - 2.0), "σ(z)(1 − σ(z)) needs σ(2) first; you used z = 2 itself"),
     ),
     hints=(
-        "Notebook 03, section 1: σ′(z) = σ(z)(1 − σ(z)).",
+        section("03", "σ and its derivative", "σ(z)(1") + ": σ′(z) = σ(z)(1 − σ(z)).",
         "σ′ needs the value of σ at the same z first (numpy, or lectures_lib.neurons."
         "sigmoid, computes it). Round only at the end.",
     ),
@@ -52,7 +52,8 @@ delta = Value(
         ),
     ),
     hints=(
-        "δ = ∂C/∂z = ∂C/∂a · ∂a/∂z, the chain rule through a = σ(z) (notebook 03, section 4).",
+        "δ = ∂C/∂z = ∂C/∂a · ∂a/∂z, the chain rule through a = σ(z) "
+        f"({section('03', 'One neuron learning', 'chain rule')}).",
         "You do not need z: σ′(z) = σ(z)(1 − σ(z)), and σ(z) is a.",
     ),
 )
@@ -62,7 +63,8 @@ def _cases(rng):
     cases = []
     for n, m in ((3, 5), (2, 4), (4, 6)):
         w, b = rng.normal(size=n), float(rng.normal())
-        cases.append((w, b, rng.uniform(-1, 1, (m, n)), rng.uniform(0, 1, m)))
+        # inputs in [0, 1): the reference is a Network, which takes no others
+        cases.append((w, b, rng.random((m, n)), rng.uniform(0, 1, m)))
     return cases
 
 
@@ -135,7 +137,8 @@ neuron_gradients = Function(
         ),
     ),
     hints=(
-        "Notebook 03, section 4 did this for one input x: ∂C/∂w = (a − y)·σ′(z)·x and "
+        section("03", "One neuron learning", "\\sigma'(z)")
+        + " did this for one input x: ∂C/∂w = (a − y)·σ′(z)·x and "
         "∂C/∂b = (a − y)·σ′(z). Here each example has n inputs, and there are m examples.",
         "z = X @ w + b gives the m weighted inputs at once; δ = (a − y)·σ′(z) is then m "
         "numbers, one per example.",

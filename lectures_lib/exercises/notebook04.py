@@ -4,11 +4,12 @@ and one-hot targets."""
 from __future__ import annotations
 
 import functools
+import re
 
 import numpy as np
 
 from lectures_lib.encoding import one_hot
-from lectures_lib.exercises.checking import Function, Value
+from lectures_lib.exercises.checking import Function, Value, section
 
 
 @functools.cache
@@ -52,7 +53,8 @@ always_one = Value(
     ),
     hints=(
         "It is right exactly on the validation images whose label is 1.",
-        "Section 2 counts how often each digit occurs in the test set, with np.bincount; "
+        section("04", "How many of each digit?", "bincount")
+        + " counts how often each digit occurs in the test set, with np.bincount; "
         "do the same with validation.labels.",
     ),
 )
@@ -71,6 +73,19 @@ def _one_row_with_all(labels):
     row = np.zeros(10)
     row[labels] = 1
     return row
+
+
+def _one_hot_advice(error):
+    if not isinstance(error, IndexError):
+        return None
+    size = re.search(r"size (\d+)", str(error))
+    if size and int(size.group(1)) != 10:
+        return (
+            f"An array with {size.group(1)} rows or columns where there should be 10: "
+            "np.eye(len(labels)) has one column per label, but the targets have one column "
+            "per digit, 10 of them: np.eye(10)."
+        )
+    return "A column 10 or more does not exist: digit d has its 1 in column d, columns 0 to 9."
 
 
 one_hot_targets = Function(
@@ -101,13 +116,10 @@ one_hot_targets = Function(
             "per label, shape (n, 10)",
         ),
     ),
-    advice=lambda error: (
-        "A column 10 or more does not exist: digit d has its 1 in column d, columns 0 to 9."
-        if isinstance(error, IndexError)
-        else None
-    ),
+    advice=_one_hot_advice,
     hints=(
-        "Notebook 04, section 4 builds the target for one label. Here every label of the "
+        section("04", "Inputs and targets: 784 in, 10 out", "one_hot")
+        + " builds the target for one label. Here every label of the "
         "array gets its own row.",
         "Start from zeros of shape (len(labels), 10); row i needs a 1 in column labels[i].",
         "A loop over the rows works. Without one: indexing with two arrays, "

@@ -5,16 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from lectures_lib.exercises.checking import Function, Value
+from lectures_lib.exercises.cases import count_parameters, network_cases
+from lectures_lib.exercises.checking import Function, Value, section
 from lectures_lib.neurons import sigmoid, sigmoid_prime
-
-
-def count_parameters(sizes) -> int:
-    """Weights and biases of a lectures_lib Network of these sizes, counted in the network."""
-    from lectures_lib.network import Network
-
-    net = Network(sizes, rng=0)
-    return sum(w.size + b.size for w, b in zip(net.weights, net.biases))
 
 
 def _count_weights(sizes) -> int:
@@ -57,7 +50,8 @@ n_parameters = Value(
     hints=(
         "Count layer by layer. A layer from n_in to n_out neurons has a weight for every "
         "(input, neuron) pair and a bias for each of its own neurons.",
-        "Notebook 05, section 1 counts them for [784, 30, 10]: the same sum, with 100 "
+        section("05", "The network", "30, 10")
+        + " counts them for [784, 30, 10]: the same sum, with 100 "
         "hidden neurons.",
     ),
 )
@@ -73,6 +67,11 @@ steps = Value(
         ),
         (lambda: 30 * _steps_per_epoch(), "that is 30 epochs; the question asks for one"),
         (lambda: 10, "10 is the size of a mini-batch, not how many there are"),
+        (
+            lambda: 60_000 // 10,
+            "that divides all 60,000 MNIST training images; the series trains on 50,000 of "
+            "them and keeps 10,000 apart for validation (notebook 04)",
+        ),
     ),
     hints=(
         "One epoch uses every training image once, cut into mini-batches.",
@@ -81,68 +80,32 @@ steps = Value(
 )
 
 
-# --- random networks and mini-batches for the checks (also used by notebook 10) ---
-
-
-def random_network(rng, sizes):
-    """A lectures_lib Network of these sizes with N(0, 1) weights drawn from rng."""
-    from lectures_lib.network import Network
-
-    return Network(sizes, rng=rng)
-
-
-def random_batch(rng, sizes, m):
-    """Inputs X (m, sizes[0]) in [0, 1) and one-hot targets Y (m, sizes[-1])."""
-    Y = np.zeros((m, sizes[-1]))
-    Y[np.arange(m), rng.integers(0, sizes[-1], m)] = 1.0
-    return rng.random((m, sizes[0])), Y
-
-
-def network_cases(rng, shapes, switched_off=()):
-    """(net, X, Y) for each (sizes, m); the methods named in switched_off raise if called."""
-    cases = []
-    for sizes, m in shapes:
-        net = random_network(rng, sizes)
-        for method in switched_off:
-            setattr(net, method, SwitchedOff(method))
-        cases.append((net, *random_batch(rng, sizes, m)))
-    return cases
-
-
-class SwitchedOff:
-    """Stands in for a method of the network that the exercise asks you to write."""
-
-    def __init__(self, method):
-        self.method = method
-
-    def __call__(self, *arguments, **keywords):
-        raise RuntimeError(
-            f"net.{self.method} is switched off in this exercise: the point is to write it"
-        )
-
-
 # --- 05.backprop ---
 
 
-def _backprop(net, X, Y, *, output_prime=True, hidden_prime=True, sign=1, rows=False):
+def _backprop(
+    net, X, Y, *, output_prime=True, hidden_prime=True, sign=1, rows=False, prime_at_a=False
+):
     """Backpropagation with switches that make it go wrong the way a student might.
 
     output_prime / hidden_prime: multiply by σ′ at the output / in the hidden layers.
-    sign: -1 for (y − a) instead of (a − y).  rows: keep ∇b as one row per example
-    instead of summing.
+    sign: -1 for (y − a) instead of (a − y), 2 for the derivative of (a − y)² without the ½.
+    rows: keep ∇b as one row per example instead of summing.  prime_at_a: σ′(a) in
+    place of σ′(z).
     """
     activations, zs = [X], []
     for w, b in zip(net.weights, net.biases):
         zs.append(activations[-1] @ w.T + b)
         activations.append(sigmoid(zs[-1]))
-    delta = sign * (activations[-1] - Y) * (sigmoid_prime(zs[-1]) if output_prime else 1)
+    at = activations[1:] if prime_at_a else zs
+    delta = sign * (activations[-1] - Y) * (sigmoid_prime(at[-1]) if output_prime else 1)
     nabla_w, nabla_b = [None] * len(zs), [None] * len(zs)
     for layer in range(len(zs) - 1, -1, -1):
         nabla_w[layer] = delta.T @ activations[layer]
         nabla_b[layer] = delta if rows else delta.sum(axis=0)
         if layer > 0:
             passed = delta @ net.weights[layer]
-            delta = passed * (sigmoid_prime(zs[layer - 1]) if hidden_prime else 1)
+            delta = passed * (sigmoid_prime(at[layer - 1]) if hidden_prime else 1)
     return nabla_w, nabla_b
 
 
@@ -209,6 +172,16 @@ backprop = Function(
         ),
         (lambda net, X, Y: _backprop(net, X, Y, sign=-1), "wrong sign: ∂C/∂a = a − y, not y − a"),
         (
+            lambda net, X, Y: _backprop(net, X, Y, sign=2),
+            "a factor 2 too many: the cost of one example is ‖y − a‖²/2, and the ½ cancels "
+            "the 2 of the square, so ∂C/∂a = a − y",
+        ),
+        (
+            lambda net, X, Y: _backprop(net, X, Y, prime_at_a=True),
+            "σ′ belongs at z, not at a: σ′(z) = σ(z)(1 − σ(z)) = a(1 − a), while your "
+            "code takes σ′ of the activation a itself",
+        ),
+        (
             _each(lambda a, X: a / len(X)),
             "that is the mean over the mini-batch; backprop returns the sums, as "
             "Network.backprop does (the 1/m comes in the update step)",
@@ -229,8 +202,10 @@ backprop = Function(
         ),
     ),
     advice=_backprop_advice,
+    refuse=("lectures_lib.network:Network.backprop",),
     hints=(
-        "Notebook 05, section 5 writes backpropagation for two layers. Make it a loop: "
+        section("05", "Backpropagation for a mini-batch, derived", "backprop_by_hand")
+        + " writes backpropagation for two layers. Make it a loop: "
         "forward through every layer, keeping each layer's Z and A; then backward.",
         "Backward: δ of the output layer is (A_L − Y) ⊙ σ′(Z_L). Each layer's gradients are "
         "δ.T @ A_in and δ summed over the rows; then δ goes one layer back.",
@@ -317,6 +292,7 @@ quadratic_cost = Function(
         ),
     ),
     advice=_cost_advice,
+    refuse=("lectures_lib.network:Network.cost",),
     hints=(
         "The lecture's cost: C = (1/2n) Σ_x ‖y(x) − a‖², an average over the n examples. "
         "net.feedforward(X) gives every output a at once, one row per example.",

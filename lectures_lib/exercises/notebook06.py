@@ -3,8 +3,8 @@ w -> w - (eta/m) sum_x dC_x/dw, applied to the network's own arrays."""
 
 from __future__ import annotations
 
+from lectures_lib.exercises.cases import network_cases
 from lectures_lib.exercises.checking import Function
-from lectures_lib.exercises.notebook05 import network_cases
 
 # (sizes, m, eta) of the test calls: no mini-batch of 10, the lecture's size, so that a
 # step divided by 10 instead of m shows; learning rates on both sides of 1
@@ -136,6 +136,10 @@ update_mini_batch = Function(
         ),
     ),
     advice=_advice,
+    refuse=(
+        "lectures_lib.network:Network.update_mini_batch",
+        "lectures_lib.network:Network.SGD",
+    ),
     hints=(
         "net.backprop(X, Y) returns (nabla_w, nabla_b): lists with one array per layer, "
         "shaped like net.weights and net.biases, each the gradient summed over the m "

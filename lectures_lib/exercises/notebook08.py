@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from lectures_lib.encoding import binary_codes, decode_nearest
-from lectures_lib.exercises.checking import Function, Value
-from lectures_lib.exercises.notebook05 import count_parameters
+from lectures_lib.exercises.cases import count_parameters
+from lectures_lib.exercises.checking import Function, Value, section
 
 extra_parameters = Value(
     id="08.extra_parameters",
@@ -64,6 +64,7 @@ decode_bits = Function(
     against="lectures_lib.encoding.decode_nearest",
     rtol=0,
     atol=0,
+    refuse=("lectures_lib.encoding:decode_nearest",),
     slips=(
         (
             _rounded,
@@ -87,7 +88,8 @@ decode_bits = Function(
         ),
     ),
     hints=(
-        "Notebook 08, section 1: a row of four outputs is read as the digit 0-9 whose "
+        section("08", "Two encodings of the answer", "nearest")
+        + ": a row of four outputs is read as the digit 0-9 whose "
         "4-bit code is nearest to it. binary_codes() gives the ten codes as rows.",
         "For one row: the squared distance to each code is the sum of (output − bit)² "
         "over the four bits; the answer is the digit with the smallest one.",

@@ -7,7 +7,7 @@ from itertools import combinations
 
 import numpy as np
 
-from lectures_lib.exercises.checking import Function, Value
+from lectures_lib.exercises.checking import Function, Value, section
 from lectures_lib.neurons import sigmoid
 
 N_CUTS = 3  # 09.segmentations: candidate cuts inside a string
@@ -108,7 +108,8 @@ segmentation_score = Function(
         ),
     ),
     hints=(
-        "Notebook 09, section 5: a segment's confidence is the network's largest output "
+        section("09", "Segmentation by confidence", "confidence")
+        + ": a segment's confidence is the network's largest output "
         "for it; a segmentation scores high when the network is confident in every segment.",
         "Each row of outputs is one segment. Take the largest value of each row, then "
         "the logarithm of each.",

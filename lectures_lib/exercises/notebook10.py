@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from lectures_lib.exercises.checking import Function, Value
-from lectures_lib.exercises.notebook05 import random_batch, random_network
+from lectures_lib.exercises.cases import random_batch, random_network
+from lectures_lib.exercises.checking import Function, Value, section
 from lectures_lib.neurons import sigmoid, sigmoid_prime
 
 N_LAYERS = 3  # 10.sigma_prime_bound: a gradient passes back through 3 sigmoid layers
@@ -32,7 +32,8 @@ sigma_prime_bound = Value(
         ),
     ),
     hints=(
-        "Notebook 03, section 2: σ′ is largest at z = 0. How large is it there?",
+        section("03", "σ′ peaks at 1/4 and vanishes far out: saturation", "z = 0")
+        + ": σ′ is largest at z = 0. How large is it there?",
         "Going back through a layer multiplies the gradient by σ′ of that layer (and by "
         "its weights, which this question leaves out). Three layers, three factors.",
     ),

@@ -6,7 +6,7 @@ import functools
 
 import numpy as np
 
-from lectures_lib.exercises.checking import Function, Value
+from lectures_lib.exercises.checking import Function, Value, section
 
 CANVAS = 280  # 11.shrink: the drawing pad's canvas is 280 x 280 pixels
 
@@ -37,7 +37,8 @@ shrink = Value(
     ),
     hints=(
         "A drawing that fills the canvas has its longest side equal to the canvas's side.",
-        "MNIST scales that longest side down to the side of its box (notebook 09, section 4).",
+        "MNIST scales that longest side down to the side of its box "
+        f"({section('09', 'Making a segment look like MNIST', '20 × 20')}).",
     ),
 )
 
@@ -57,10 +58,20 @@ def _blob(rng, shape, top, left, height, width):
     return image
 
 
+def _gap_and_faint_edges(rng):
+    """Two strokes with blank rows and columns between them, framed by faint ink (≤ 0.1)."""
+    image = np.zeros((30, 30))
+    image[6:12, 5:11] = rng.uniform(0.3, 1, (6, 6))
+    image[18:25, 16:24] = rng.uniform(0.3, 1, (7, 8))  # rows 12-17, columns 11-15 blank
+    image[4, 9] = image[27, 20] = image[15, 2] = image[10, 26] = rng.uniform(0.02, 0.1)
+    return image
+
+
 def _cases(rng):
     single = np.zeros((28, 28))
     single[9, 17] = 0.8
     return [
+        (_gap_and_faint_edges(rng),),
         (_blob(rng, (28, 28), 5, 8, 14, 10),),
         (_blob(rng, (40, 30), 12, 3, 20, 18),),
         (single,),
@@ -78,6 +89,20 @@ def _dark_only(image):
     rows = np.flatnonzero(image.max(axis=1) > 0.5)
     cols = np.flatnonzero(image.max(axis=0) > 0.5)
     return image[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+
+
+def _threshold(level):
+    def model(image):
+        rows = np.flatnonzero(image.max(axis=1) > level)
+        cols = np.flatnonzero(image.max(axis=0) > level)
+        return image[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+
+    return model
+
+
+def _inked_only(image):
+    """Every inked row and column, the blank ones between them dropped."""
+    return image[np.flatnonzero(image.max(axis=1) > 0)][:, np.flatnonzero(image.max(axis=0) > 0)]
 
 
 def _one_short(image):
@@ -114,6 +139,16 @@ crop_to_ink = Function(
         (
             _top_left_only,
             "blank rows and columns remain at the bottom and on the right: cut them too",
+        ),
+        (
+            _inked_only,
+            "blank rows or columns inside the digit are gone: the crop keeps everything "
+            "from the first inked row to the last, blank rows between included (a 0 has a "
+            "hole). Slice from the first to the last, instead of picking the inked ones",
+        ),
+        (
+            _threshold(0.1),
+            "faint ink counts too: a pixel is inked when it is above 0, however pale",
         ),
         (
             _dark_only,
