@@ -15,6 +15,7 @@ so in one line.  Checked against the numpy path in ``tests/test_network.py``.
 from __future__ import annotations
 
 import functools
+import threading
 
 import numpy as np
 
@@ -169,14 +170,22 @@ def _compile():
     return numba.__version__
 
 
-@functools.cache
+_FIRST_CALL = threading.Lock()  # two threads compiling at once made numba jit a jitted function
+
+
 def status() -> tuple[bool, str]:
     """(True, "") when the compiled path works here, else (False, the reason in words).
 
     Checks, once per process: numba imports, and `check_gemm` passes.  Nothing is called
     through a declaration that differs, so a changed numba can only switch this path
-    off, never corrupt memory.
+    off, never corrupt memory.  Safe to call from several threads at once.
     """
+    with _FIRST_CALL:
+        return _status()
+
+
+@functools.cache
+def _status() -> tuple[bool, str]:
     try:
         version = _compile()
     except ImportError as err:

@@ -147,3 +147,37 @@ def test_the_records_only_read_the_network():
     counts = plain.SGD((X, labels), 3, 10, 2.0, rng=2, test=(X[:30], labels[:30]))
     assert history.correct == counts and len(history.training_cost) == 3
     assert all(np.array_equal(a, b) for a, b in zip(parameters(recorded), parameters(plain)))
+
+
+def test_two_threads_may_start_the_compiled_engine_at_once():
+    """The first use of the compiled engine compiles it; two threads of a fresh process
+    calling `runs.sgd` at the same moment (not through train_runs) both train."""
+    script = """
+import threading
+import numpy as np
+from lectures_lib import runs
+from lectures_lib.network import Network
+
+rng = np.random.default_rng(0)
+X, labels = rng.integers(0, 256, (40, 6), dtype=np.uint8), rng.integers(0, 3, 40)
+errors, start = [], threading.Barrier(2)
+
+def train(seed):
+    try:
+        start.wait()
+        runs.sgd(Network([6, 4, 3], rng=seed), (X, labels), 1, 10, 1.0, rng=seed)
+    except Exception as error:
+        errors.append(repr(error))
+
+threads = [threading.Thread(target=train, args=(seed,)) for seed in (1, 2)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print(errors)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
