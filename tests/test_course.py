@@ -417,6 +417,16 @@ def backprop_of_the_instance(net, X, Y):
     return type(net).backprop(net, X, Y)
 
 
+def batch_gradients(w, b, X, y):
+    from lectures_lib import regression  # the library's own answer
+
+    return regression.gradients(regression.Params(w, b), X, y)
+
+
+def quadratic_cost(net, X, Y):
+    return str(np.sum((Y - net.feedforward(X)) ** 2) / (2 * len(X)))  # text, not a number
+
+
 def test_the_graded_check_resists_each_cheat(monkeypatch):
     """What ``check`` in the notebook may be fooled by, the graded check is not: each answer
     is judged in processes of their own, on inputs of the grading seed."""
@@ -434,6 +444,10 @@ def test_the_graded_check_resists_each_cheat(monkeypatch):
     for cheat in (backprop_of_the_class, backprop_of_the_instance):
         verdict = grade("05.backprop", cheat)
         assert verdict.message.startswith("Not accepted: backprop calls Network.backprop")
+    verdict = grade("02.batch_gradients", batch_gradients)
+    assert verdict.message.startswith("Not accepted: batch_gradients calls regression.gradients")
+    verdict = grade("05.quadratic_cost", quadratic_cost)
+    assert not verdict.right and "text" in verdict.message, verdict
     start = time.perf_counter()
     verdict = grade("01.central_differences", never_returns)
     assert verdict.status == "error" and "Stopped" in verdict.message

@@ -80,6 +80,32 @@ def one_number(f, v, h):
     return (f(v + h) - f(v - h)) / (2 * h)
 
 
+@slip("01.central_differences", "use the h your function is given")
+def uses_its_own_h_of_1e_5(f, v, h):
+    v = np.array(v, dtype=float)
+    step = 1e-5
+    return np.array([(f(v + step * e) - f(v - step * e)) / (2 * step) for e in np.eye(len(v))])
+
+
+@slip("01.central_differences", "Not accepted: central_differences calls gradcheck.numerical")
+def central_differences_by_the_library(f, v, h):
+    from lectures_lib import gradcheck
+
+    return gradcheck.numerical_gradient(f, v, h)
+
+
+@slip("01.central_differences", "Not accepted: central_differences calls gradcheck.numerical")
+def central_differences_by_surfaces(f, v, h):
+    from lectures_lib import surfaces  # which re-exports gradcheck's
+
+    return surfaces.numerical_gradient(f, v, h)
+
+
+@slip("01.central_differences", "returns None, from a `return`")
+def central_differences_returning_none(f, v, h):
+    return None  # written, not the stub: not "not attempted"
+
+
 # --- 02.batch_gradients ---
 
 
@@ -124,6 +150,13 @@ def regression_swapped(w, b, X, y):
 def regression_per_example(w, b, X, y):
     dL = 2 * (X @ w + b - y)
     return dL[:, None] * X, dL
+
+
+@slip("02.batch_gradients", "Not accepted: batch_gradients calls regression.gradients")
+def regression_by_the_library(w, b, X, y):
+    from lectures_lib import regression
+
+    return regression.gradients(regression.Params(w, b), X, y)
 
 
 @slip("02.batch_gradients", "changed its argument X")
@@ -237,6 +270,13 @@ def one_hot_one_row(labels):
     y = np.zeros(10)
     y[labels] = 1
     return y
+
+
+@slip("04.one_hot_targets", "Not accepted: one_hot_targets calls encoding.one_hot")
+def one_hot_by_the_library(labels):
+    from lectures_lib.encoding import one_hot
+
+    return one_hot(labels)
 
 
 @slip("04.one_hot_targets", "changed its argument labels")
@@ -408,13 +448,27 @@ def backprop_by_the_type(net, X, Y):
     return type(net).backprop(net, X, Y)
 
 
-def _backprop_written(net, X, Y, *, factor=1, at_a=False):
+@slip("05.backprop", "Not accepted: backprop calls Network.backprop")
+def backprop_by_a_copy_of_the_network(net, X, Y):
+    from lectures_lib.network import Network
+
+    copy = Network.from_parameters([w.copy() for w in net.weights], [b.copy() for b in net.biases])
+    return copy.backprop(X, Y)
+
+
+@slip("05.backprop", "Not accepted: backprop calls Network._backprop")
+def backprop_by_the_private_method(net, X, Y):
+    return net._backprop(X, Y)
+
+
+def _backprop_written(net, X, Y, *, factor=1, at_a=False, at_a_output=None):
     activations, zs = [X], []
     for w, b in zip(net.weights, net.biases):
         zs.append(activations[-1] @ w.T + b)
         activations.append(sigmoid(zs[-1]))
     where = activations[1:] if at_a else zs
-    delta = factor * (activations[-1] - Y) * sigmoid_prime(where[-1])
+    at_output = at_a if at_a_output is None else at_a_output
+    delta = factor * (activations[-1] - Y) * sigmoid_prime(activations[-1] if at_output else zs[-1])
     nabla_w, nabla_b = [], []
     for layer in range(len(zs) - 1, -1, -1):
         nabla_w.insert(0, delta.T @ activations[layer])
@@ -422,6 +476,16 @@ def _backprop_written(net, X, Y, *, factor=1, at_a=False):
         if layer:
             delta = (delta @ net.weights[layer]) * sigmoid_prime(where[layer - 1])
     return nabla_w, nabla_b
+
+
+@slip("05.backprop", "at the output layer your code takes σ′(a_L)")
+def backprop_sigma_prime_of_a_at_the_output(net, X, Y):
+    return _backprop_written(net, X, Y, at_a_output=True)
+
+
+@slip("05.backprop", "in the hidden layers your code takes σ′ of the activation")
+def backprop_sigma_prime_of_a_in_hidden_layers(net, X, Y):
+    return _backprop_written(net, X, Y, at_a=True, at_a_output=False)
 
 
 @slip("05.backprop", "a factor 2 too many")
@@ -485,6 +549,18 @@ def cost_against_transposed_outputs(net, X, Y):
 @slip("05.quadratic_cost", "net.cost is switched off")
 def cost_by_the_library(net, X, Y):
     return net.cost(X, Y)
+
+
+@slip("05.quadratic_cost", "Not accepted: quadratic_cost calls Network.cost")
+def cost_by_the_class(net, X, Y):
+    from lectures_lib.network import Network
+
+    return Network.cost(net, X, Y)
+
+
+@slip("05.quadratic_cost", "your result is text")
+def cost_as_text(net, X, Y):
+    return str(np.sum((Y - net.feedforward(X)) ** 2) / (2 * len(X)))
 
 
 # --- 06.update_mini_batch ---
@@ -595,6 +671,13 @@ def step_by_the_class(net, X, Y, eta):
     type(net).update_mini_batch(net, X, Y, eta)
 
 
+@slip("06.update_mini_batch", "Not accepted: update_mini_batch calls runs.sgd")
+def step_by_the_trainer(net, X, Y, eta):
+    from lectures_lib import runs
+
+    runs.sgd(net, (X, Y), 1, len(X), eta, rng=0)  # one epoch of one mini-batch
+
+
 @slip("06.update_mini_batch", "changed its argument X")
 def step_rescales_the_inputs(net, X, Y, eta):
     X /= X.max()  # "inputs from 0 to 1", in place: X is the caller's array
@@ -637,6 +720,16 @@ def keep_going(accuracies, patience):
     return len(accuracies) - 1 - int(np.argmax(accuracies)) < patience
 
 
+@slip("07.should_stop", "returns the numbers 1 and 0")
+def stop_as_a_number(accuracies, patience):
+    return int(len(accuracies) - 1 - int(np.argmax(accuracies)) >= patience)
+
+
+@slip("07.should_stop", "yours is the number 0, for accuracies = [90], patience = 1")
+def stop_returns_epochs_since_best(accuracies, patience):
+    return np.argmax(accuracies[::-1])  # an np.int64, shown as a plain number
+
+
 @slip("07.should_stop", ".sort()")
 def stop_sorts(accuracies, patience):
     best = accuracies.index(max(accuracies))
@@ -647,7 +740,7 @@ def stop_sorts(accuracies, patience):
 # --- 07.decode_bits ---
 
 
-@slip("08.decode_bits", "Not accepted: decode_bits calls decode_nearest")
+@slip("08.decode_bits", "Not accepted: decode_bits calls encoding.decode_nearest")
 def decode_by_the_library(outputs):
     from lectures_lib.encoding import decode_nearest
 
@@ -797,8 +890,48 @@ def weight_sizes_spectral(net, X, Y):
 def test_typical_slip_gets_its_message(exercise_id, wrong, phrase):
     verdict = feedback(exercise_id, wrong)
     assert not verdict.right
+    assert verdict.status != "not attempted" or "Not finished" in verdict.message
     assert phrase in verdict.message, verdict.message
     assert "Traceback" not in verdict.message
+    assert "np.int64(" not in verdict.message and "np.float64(" not in verdict.message
+
+
+# --- wrong values, as a student might type them ---
+
+WRONG_VALUES = [  # (exercise id, answer, a phrase its message must contain)
+    ("01.gradient", "2", "Your answer is text"),
+    ("01.gradient", "12", "Your answer is text"),
+    ("01.gradient", ("2", "12"), "Your answer is text"),
+    ("01.gradient", np.array(["2", "12"]), "Your answer is text"),
+    ("01.eta_limit", (0.5,), "holding one number"),
+    ("01.eta_limit", [0.5], "holding one number"),
+    ("02.grad_w2", 36, "doubled factor"),  # y = 2: the slide's 2y and a doubled 2 coincide
+    ("05.n_parameters", [79510], "holding one number"),
+    ("05.n_parameters", 79511, "counting slip"),
+    ("05.n_parameters", 79509, "counting slip"),
+    ("05.steps", 4999, "counting slip"),
+    ("05.steps", 5001, "counting slip"),
+    ("05.steps", 6000, "60,000"),
+    ("07.z_spread", 28, "√784"),
+    ("07.z_spread", 28.0, "√784"),
+]
+
+
+@pytest.mark.parametrize(("exercise_id", "answer", "phrase"), WRONG_VALUES)
+def test_wrong_value_gets_its_message(exercise_id, answer, phrase):
+    verdict = feedback(exercise_id, answer)
+    assert not verdict.right
+    assert phrase in verdict.message, verdict.message
+    assert "1 numbers" not in verdict.message and "nothing to round" not in verdict.message
+
+
+def test_a_count_off_by_one_is_a_counting_slip(mnist):
+    from lectures_lib.exercises import find
+
+    ones = int(find("04.always_one").expected())
+    for answer in (ones - 1, ones + 1):
+        verdict = feedback("04.always_one", answer)
+        assert not verdict.right and "counting slip" in verdict.message, verdict.message
 
 
 def test_every_exercise_that_checks_code_has_typical_slips():

@@ -89,12 +89,15 @@ class Value(Exercise):
     "to two decimal places"); with neither, the answer is exact (a count, or a number
     such as 0.5 that the question determines exactly).
     slips: (a function computing a typical wrong answer, what went wrong).
+    count: the answer is a count (of images, parameters, steps), so one too many or too
+    few is a counting slip.
     """
 
     expected: Callable[[], object]
     digits: int | None = None
     decimals: int | None = None
     slips: tuple[tuple[Callable[[], object], str], ...] = ()
+    count: bool = False
 
     def tolerance(self, expected: np.ndarray) -> np.ndarray:
         """Half a unit in the last place asked for; for exact answers, rounding only."""
@@ -142,6 +145,12 @@ class Value(Exercise):
             if wrong.shape == given.shape and _within(given, wrong, self.tolerance(wrong)):
                 return Feedback(WRONG, f"Not yet: {why}.")
         if given.shape != expected.shape:
+            if expected.shape == () and given.size == 1:
+                return Feedback(
+                    WRONG,
+                    "The answer should be one number; yours is a list (or tuple) holding one "
+                    "number: write the number alone, without brackets or a trailing comma.",
+                )
             return Feedback(WRONG, f"The answer should be {form}; yours is {_form(given.shape)}.")
         if expected.shape == () and 0 < abs(expected) <= 1:
             if _within(given, 100 * expected, 100 * tolerance):
@@ -149,6 +158,13 @@ class Value(Exercise):
                     WRONG, "That is a percentage: give the answer as a fraction (50% is 0.5)."
                 )
         exact = self.digits is None and self.decimals is None
+        if self.count and _off_by_one(given, expected):
+            return Feedback(
+                WRONG,
+                "Not yet, but close: your count is one away from the answer. That is a "
+                "counting slip, not rounding (the answer is a whole number): check where "
+                f"your count starts and ends, and what it includes. {ask_for_hint(self.id)}",
+            )
         if not exact and _within(
             given, expected, np.maximum(10 * tolerance, 0.02 * np.abs(expected))
         ):
@@ -188,6 +204,11 @@ class Value(Exercise):
         )
 
 
+def _off_by_one(given, expected) -> bool:
+    """A whole number given for a whole number, one too many or one too few."""
+    return bool(given == np.round(given) and abs(given - expected) == 1)
+
+
 def _decimal_places(number) -> int | None:
     """How many decimal places a number was written with (0.0156 -> 4), or None."""
     try:
@@ -206,9 +227,12 @@ def _significant_digits(number, places: int) -> int:
 
 
 def _holds_text(answer) -> bool:
-    return isinstance(answer, (list, tuple)) and any(
-        isinstance(a, str) or _holds_text(a) for a in answer
-    )
+    """True for text: a string, bytes, a numpy array of strings, or a list holding any."""
+    if isinstance(answer, (str, bytes, np.str_, np.bytes_)):
+        return True
+    if isinstance(answer, np.ndarray):
+        return answer.dtype.kind in "USO" and any(_holds_text(a) for a in answer.ravel())
+    return isinstance(answer, (list, tuple)) and any(_holds_text(a) for a in answer)
 
 
 def _within(given, expected, tolerance) -> bool:
@@ -220,6 +244,8 @@ def _form(shape) -> str:
     if shape == ():
         return "one number"
     if len(shape) == 1:
+        if shape[0] == 1:
+            return "a list holding one number"
         return f"{shape[0]} numbers, like (1, 2)" if shape[0] == 2 else f"{shape[0]} numbers"
     return f"an array of shape {shape}"
 
@@ -304,7 +330,7 @@ class Function(Exercise):
 
     def _ready(self, function) -> Feedback | None:
         """Feedback if the answer is no function yet, or cannot take the arguments; else None."""
-        if unanswered(function) or _is_stub(function):
+        if unanswered(function) or (_is_stub(function) and not _returns_explicitly(function)):
             return self._not_attempted()
         if not callable(function):
             return Feedback(
@@ -360,6 +386,12 @@ class Function(Exercise):
             ):
                 return Feedback(NOT_ATTEMPTED, self._unchanged_message())
             result = self._changed(given)
+        elif result is None and self.run is None and _returns_explicitly(function):
+            return Feedback(
+                WRONG,
+                f"Not yet: {self.name} returns None, from a `return` with nothing after it "
+                "or `return None`: return the result instead.",
+            )
         elif result is None and self.run is None:
             return Feedback(
                 NOT_ATTEMPTED,
@@ -386,6 +418,13 @@ class Function(Exercise):
                 RIGHT,
                 f"Right! On {len(results)} test inputs, {self.name} gives the same results as "
                 f"{self.against}.",
+            )
+        if all(_numbers_for_booleans(result, expected) for _, result, expected in results):
+            return Feedback(
+                WRONG,
+                f"Not yet: {self.name} returns the numbers 1 and 0 where the question asks for "
+                "True and False. Return a comparison (such as `a >= b`), which is True or "
+                "False, or bool(...) of your number.",
             )
         for model, why in self.slips:
             model = self._outcome(model)
@@ -439,6 +478,8 @@ class Function(Exercise):
             )
         if isinstance(expected, (bool, np.bool_)):
             return _as_bool(result) is bool(expected)
+        if _holds_text(result):
+            return False
         try:
             result = np.asarray(result, dtype=float)
         except (TypeError, ValueError):
@@ -464,6 +505,12 @@ class Function(Exercise):
             if _as_bool(result) is None:
                 return f"{name} should be True or False; yours is {_describe(result)}"
             return f"{name} is {bool(result)} where it should be {bool(expected)}"
+        if _holds_text(result):
+            numbers = "numbers themselves" if np.ndim(expected) else "number itself"
+            return (
+                f"{name} is text, {_short(result)}: return the {numbers}, not a string "
+                "(no str(...), no f-string)"
+            )
         try:
             values = np.asarray(result, dtype=float)
         except (TypeError, ValueError):
@@ -577,7 +624,7 @@ def refusing(targets, function=None):
     the targets called (empty if none)."""
     called: list[str] = []
     replaced = []
-    namespace = getattr(function, "__globals__", {})
+    namespaces = [getattr(function, "__globals__", {}), *_library_namespaces(targets)]
     for target in targets:
         owner, attribute = _resolve(target)
         original = (
@@ -586,10 +633,11 @@ def refusing(targets, function=None):
         stand_in = _stand_in(target, called)
         replaced.append((owner, attribute, original))
         setattr(owner, attribute, stand_in)
-        for name, value in list(namespace.items()):
-            if value is original:
-                replaced.append((namespace, name, original))
-                namespace[name] = stand_in
+        for namespace in namespaces:  # the same function under other names
+            for name, value in list(namespace.items()):
+                if value is original:
+                    replaced.append((namespace, name, original))
+                    namespace[name] = stand_in
     try:
         yield called
     finally:
@@ -598,6 +646,22 @@ def refusing(targets, function=None):
                 owner[attribute] = original
             else:
                 setattr(owner, attribute, original)
+
+
+def _library_namespaces(targets) -> list[dict]:
+    """The namespaces of the loaded modules of the targets' package (``lectures_lib``), where
+    a refused function may be imported under another name (surfaces re-exports gradcheck's
+    numerical_gradient); the checker's own modules keep theirs, for the reference."""
+    import sys
+
+    packages = {target.partition(":")[0].split(".")[0] for target in targets}
+    return [
+        vars(module)
+        for name, module in list(sys.modules.items())
+        if module is not None
+        and name.split(".")[0] in packages
+        and not name.startswith("lectures_lib.exercises")
+    ]
 
 
 def _stand_in(target, called):
@@ -609,7 +673,9 @@ def _stand_in(target, called):
 
 
 def _shown(target: str) -> str:
-    return target.partition(":")[2]
+    """ "Network.backprop" for a method; "regression.gradients" for a module's function."""
+    module, _, path = target.partition(":")
+    return path if "." in path else f"{module.rsplit('.', 1)[-1]}.{path}"
 
 
 def _refused_message(name, called) -> str:
@@ -640,10 +706,20 @@ def _safely(model, arguments):
         return _FAILED
 
 
+def _numbers_for_booleans(result, expected) -> bool:
+    """True for a number 1 or 0 where the expected True or False is (a right answer, as a
+    number); a boolean result too, if it is right."""
+    if not isinstance(expected, (bool, np.bool_)):
+        return False
+    if isinstance(result, (bool, np.bool_)):
+        return bool(result) is bool(expected)
+    return isinstance(result, (int, float, np.number)) and result == int(bool(expected))
+
+
 def _as_bool(value):
+    """True or False for a boolean (Python's or numpy's); None for anything else, 0 and 1
+    too: the question asks for True or False."""
     if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)) and value in (0, 1):
         return bool(value)
     return None
 
@@ -659,6 +735,19 @@ def _is_stub(function) -> bool:
         if i.opname not in ("RESUME", "NOP", "CACHE")
     ]
     return steps in ([("LOAD_CONST", None), ("RETURN_VALUE", None)], [("RETURN_CONST", None)])
+
+
+def _returns_explicitly(function) -> bool:
+    """True if the function's source (when it can be read) has a `return` statement: a
+    function whose whole body is `return None` was written, not left as the stub."""
+    import ast
+    import textwrap
+
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return False
+    return any(isinstance(node, ast.Return) for node in ast.walk(tree))
 
 
 def _accepts(function, n: int) -> bool:
@@ -745,6 +834,8 @@ def _describe(value) -> str:
         return f"a {type(value).__name__} of {len(value)}"
     if isinstance(value, (bool, np.bool_)):
         return f"{bool(value)}"
+    if isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_)):
+        return f"the number {_short(value.item() if isinstance(value, np.generic) else value)}"
     try:
         shape = np.shape(value)
     except Exception:  # noqa: BLE001 - anything np.shape cannot read
@@ -764,6 +855,12 @@ def _short(value) -> str:
         if value.ndim == 1 and value.size <= 12:
             return np.array2string(value, precision=3, separator=", ", max_line_width=200)
         return f"an array of shape {value.shape}"
+    if isinstance(value, np.generic):
+        value = value.item()
+    numbers = isinstance(value, (list, tuple)) and value
+    if numbers and all(isinstance(v, (int, float, np.number)) for v in value):
+        shown = ", ".join(_short(v) for v in value)
+        return f"[{shown}]" if isinstance(value, list) else f"({shown})"
     if isinstance(value, float):
         return f"{value:.4g}"
     return repr(value)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import inspect
 import io
 import json
+import linecache
 import os
 import pickle
 import subprocess
@@ -45,6 +46,7 @@ from lectures_lib.exercises.checking import (
     Feedback,
     Function,
     TooSlow,
+    _holds_text,
     refusing,
     time_bound,
     unanswered,
@@ -109,7 +111,7 @@ def _clean_environment() -> dict:
 
 def _plain(value):
     """A value as JSON can hold it: numbers, and lists of them."""
-    if isinstance(value, (str, bytes)):
+    if _holds_text(value):
         raise TypeError("text")
     array = np.asarray(value, dtype=float)
     return {"shape": list(array.shape), "data": array.ravel().tolist()}
@@ -248,6 +250,8 @@ def work(inputs: Path, results: Path) -> None:
     outcomes = []
     with refusing(exercise.refuse) as called:
         namespace = {"__name__": "__main__"}
+        source = order["program"]  # readable as source, as in the notebook (inspect, traceback)
+        linecache.cache["<your code>"] = (len(source), None, source.splitlines(True), "<your code>")
         try:
             with time_bound(CALL_SECONDS):
                 exec(compile(order["program"], "<your code>", "exec"), namespace)  # noqa: S102
@@ -282,10 +286,12 @@ def _to_json(value):
         return {"bool": bool(value)}
     if value is None:
         return {"none": True}
+    if _holds_text(value):  # "0.25" is text, not the number 0.25
+        return {"text": (value if isinstance(value, str) else repr(value))[:80]}
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        return {"text": type(value).__name__}
+        return {"other": type(value).__name__}
     return {"shape": list(array.shape), "data": array.ravel().tolist()}
 
 
@@ -300,6 +306,8 @@ def _from_json(tree):
     if "shape" in tree:
         array = np.asarray(tree["data"], dtype=float).reshape(tree["shape"])
         return array if array.shape else float(array)
+    if "text" in tree:
+        return str(tree["text"])  # judged as text: never equal to a number
     return None
 
 

@@ -107,6 +107,7 @@ central_differences = Function(
     cases=_cases,
     reference=gradcheck.numerical_gradient,
     against="lectures_lib.gradcheck.numerical_gradient",
+    refuse=("lectures_lib.gradcheck:numerical_gradient",),
     rtol=1e-8,
     atol=1e-8,
     slips=(

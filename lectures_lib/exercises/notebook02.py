@@ -39,7 +39,8 @@ grad_w2 = Value(
         ),
         (
             lambda: Y_ONE[0] * _one_example()[0][1],
-            "that is the slide's slip, 2y(ŷ − y)x₂: the y does not belong there",
+            "that is the slide's slip, 2y(ŷ − y)x₂, and with y = 2 also what a doubled "
+            "factor gives, 4(ŷ − y)x₂: ∂L/∂ŷ = 2(ŷ − y), with a single 2 and no y",
         ),
     ),
     hints=(
@@ -115,6 +116,7 @@ batch_gradients = Function(
     cases=_cases,
     reference=_reference,
     against="lectures_lib.regression.gradients",
+    refuse=("lectures_lib.regression:gradients",),
     parts=("dL_dw", "dL_db"),
     slips=(
         (_scaled(-1), "wrong sign: ∂L/∂ŷ = 2(ŷ − y), not 2(y − ŷ)"),

@@ -25,6 +25,7 @@ def _steps_per_epoch() -> int:
 n_parameters = Value(
     id="05.n_parameters",
     expected=lambda: count_parameters([784, 100, 10]),
+    count=True,
     slips=(
         (
             lambda: _count_weights([784, 100, 10]),
@@ -59,6 +60,7 @@ n_parameters = Value(
 steps = Value(
     id="05.steps",
     expected=_steps_per_epoch,
+    count=True,
     slips=(
         (
             lambda: 10 * _steps_per_epoch(),
@@ -84,20 +86,21 @@ steps = Value(
 
 
 def _backprop(
-    net, X, Y, *, output_prime=True, hidden_prime=True, sign=1, rows=False, prime_at_a=False
+    net, X, Y, *, output_prime=True, hidden_prime=True, sign=1, rows=False, prime_at_a=()
 ):
     """Backpropagation with switches that make it go wrong the way a student might.
 
     output_prime / hidden_prime: multiply by σ′ at the output / in the hidden layers.
     sign: -1 for (y − a) instead of (a − y), 2 for the derivative of (a − y)² without the ½.
-    rows: keep ∇b as one row per example instead of summing.  prime_at_a: σ′(a) in
-    place of σ′(z).
+    rows: keep ∇b as one row per example instead of summing.  prime_at_a: where σ′(a)
+    stands in place of σ′(z), "output" and/or "hidden".
     """
     activations, zs = [X], []
     for w, b in zip(net.weights, net.biases):
         zs.append(activations[-1] @ w.T + b)
         activations.append(sigmoid(zs[-1]))
-    at = activations[1:] if prime_at_a else zs
+    at = [a if "hidden" in prime_at_a else z for a, z in zip(activations[1:], zs)]
+    at[-1] = activations[-1] if "output" in prime_at_a else zs[-1]
     delta = sign * (activations[-1] - Y) * (sigmoid_prime(at[-1]) if output_prime else 1)
     nabla_w, nabla_b = [None] * len(zs), [None] * len(zs)
     for layer in range(len(zs) - 1, -1, -1):
@@ -177,9 +180,19 @@ backprop = Function(
             "the 2 of the square, so ∂C/∂a = a − y",
         ),
         (
-            lambda net, X, Y: _backprop(net, X, Y, prime_at_a=True),
+            lambda net, X, Y: _backprop(net, X, Y, prime_at_a=("output", "hidden")),
             "σ′ belongs at z, not at a: σ′(z) = σ(z)(1 − σ(z)) = a(1 − a), while your "
             "code takes σ′ of the activation a itself",
+        ),
+        (
+            lambda net, X, Y: _backprop(net, X, Y, prime_at_a=("output",)),
+            "σ′ belongs at z, not at a: at the output layer your code takes σ′(a_L), σ′ of "
+            "the activation; δ_L = (a − y) ⊙ σ′(z_L), and σ′(z_L) = a_L(1 − a_L)",
+        ),
+        (
+            lambda net, X, Y: _backprop(net, X, Y, prime_at_a=("hidden",)),
+            "σ′ belongs at z, not at a: in the hidden layers your code takes σ′ of the "
+            "activation a; each δ is (δ_next @ W_next) ⊙ σ′(z), and σ′(z) = a(1 − a)",
         ),
         (
             _each(lambda a, X: a / len(X)),
@@ -202,7 +215,7 @@ backprop = Function(
         ),
     ),
     advice=_backprop_advice,
-    refuse=("lectures_lib.network:Network.backprop",),
+    refuse=("lectures_lib.network:Network.backprop", "lectures_lib.network:Network._backprop"),
     hints=(
         section("05", "Backpropagation for a mini-batch, derived", "backprop_by_hand")
         + " writes backpropagation for two layers. Make it a loop: "

@@ -139,6 +139,7 @@ update_mini_batch = Function(
     refuse=(
         "lectures_lib.network:Network.update_mini_batch",
         "lectures_lib.network:Network.SGD",
+        "lectures_lib.runs:sgd",  # one epoch of one mini-batch is one step
     ),
     hints=(
         "net.backprop(X, Y) returns (nabla_w, nabla_b): lists with one array per layer, "

@@ -19,6 +19,11 @@ z_spread = Value(
         ),
         (lambda: 1.0, "that is the spread of one weight: a sum of 100 of them spreads more"),
         (lambda: 0.0, "the mean of z is 0, but it spreads around that mean"),
+        (
+            lambda: np.sqrt(784 * 1.0**2),
+            "that is √784, the spread for 784 inputs, as a hidden neuron of the "
+            "[784, 30, 10] network has; this neuron has 100 inputs",
+        ),
     ),
     hints=(
         "z is a sum of 100 independent random numbers, each with mean 0 and variance 1.",
@@ -29,7 +34,7 @@ z_spread = Value(
 
 
 def stop_now(accuracies, patience) -> bool:
-    """The stopping rule of Network.SGD(patience=k): True once the best validation
+    """The stopping rule of runs.sgd(..., patience=k): True once the best validation
     accuracy so far is ``patience`` or more epochs old.
 
     accuracies: the validation accuracy after each epoch so far (at least one).  Only a
@@ -49,7 +54,7 @@ SEQUENCES = (
 
 
 def _cases(rng):
-    random_runs = [list(rng.integers(90, 96, 10)) for _ in range(3)]
+    random_runs = [rng.integers(90, 96, 10).tolist() for _ in range(3)]  # Python ints
     return [
         (list(sequence[:epochs]), patience)
         for sequence in (*SEQUENCES, *random_runs)
@@ -73,7 +78,7 @@ should_stop = Function(
     signature="should_stop(accuracies, patience)",
     cases=_cases,
     reference=stop_now,
-    against="the stopping rule of Network.SGD(patience=…)",
+    against="the stopping rule of runs.sgd(..., patience=k)",
     slips=(
         (
             _no_rise_since_previous,

@@ -12,6 +12,7 @@ from lectures_lib.exercises.checking import Function, Value, section
 extra_parameters = Value(
     id="08.extra_parameters",
     expected=lambda: count_parameters([784, 30, 10]) - count_parameters([784, 30, 4]),
+    count=True,
     slips=(
         (
             lambda: (10 - 4) * 30,

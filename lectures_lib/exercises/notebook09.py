@@ -22,6 +22,7 @@ def _segmentations(n_cuts: int) -> int:
 segmentations = Value(
     id="09.segmentations",
     expected=lambda: _segmentations(N_CUTS),
+    count=True,
     slips=(
         (lambda: N_CUTS, "that counts the cuts; a segmentation is a choice of which to make"),
         (lambda: 2 * N_CUTS, "each cut is made or not, independently: 2 · 2 · 2, not 2 · 3"),
