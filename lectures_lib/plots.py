@@ -97,9 +97,12 @@ def use_lecture_style() -> None:
 
     shell = _ipython()
     if shell is not None:
-        # pyplot's inline backend sets its own defaults (a transparent figure) when it
-        # starts: start it first, so that the lecture style wins
-        import matplotlib.pyplot  # noqa: F401
+        # pyplot's backend (in a notebook, the inline one) sets its own defaults and its
+        # own figure formatters when it starts, at the first figure: start it now, so
+        # that the lecture style and the formatters below win
+        import matplotlib.pyplot as plt
+
+        plt.switch_backend(matplotlib.get_backend())
     matplotlib.rcParams.update(LECTURE_STYLE)
     if shell is not None:
         _install_formatters(shell)

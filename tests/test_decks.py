@@ -127,6 +127,14 @@ def _attributes(html: str, name: str) -> list[str]:
 # --- every deck, in Chromium, with no network ---------------------------------------------
 
 WALK = """async () => {
+  // each slide as shown at 1280 × 720: its height, its first element, the words of prose on
+  // screen (a typeset formula counts as one), its speaker notes, and each figure's scale
+  // (shown width / its own width), smallest text in pixels on screen, and alt text
+  function words(element) {
+    const copy = element.cloneNode(true);
+    copy.querySelectorAll("mjx-container").forEach(m => m.replaceWith(" formula "));
+    return copy.textContent.split(/\\s+/).filter(w => /[\\p{L}\\p{N}]/u.test(w)).length;
+  }
   const slides = [];
   const columns = [...document.querySelectorAll(".reveal .slides > section")];
   for (const [h, column] of columns.entries()) {
@@ -135,7 +143,20 @@ WALK = """async () => {
       Reveal.slide(h, v);
       await new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)));
       const first = slide.querySelector(".jp-RenderedMarkdown > *");
-      slides.push({h, v, height: slide.scrollHeight, first: first ? first.tagName : ""});
+      const prose = [...slide.querySelectorAll(
+        ".jp-RenderedMarkdown p, .jp-RenderedMarkdown li, .jp-RenderedMarkdown blockquote"
+      )].filter(e => !e.closest("aside.notes") && !e.parentElement.closest("li, blockquote"));
+      const figures = [...slide.querySelectorAll(".jp-OutputArea-output img")].map(img => {
+        const scale = img.getBoundingClientRect().width / img.naturalWidth;
+        const px = parseFloat(img.dataset.smallestTextPx || "NaN");
+        return {scale, text_px: px * scale, alt: img.getAttribute("alt") || ""};
+      });
+      slides.push({
+        h, v, height: slide.scrollHeight, first: first ? first.tagName : "",
+        words: prose.reduce((sum, e) => sum + words(e), 0),
+        notes: [...slide.querySelectorAll("aside.notes")].map(a => a.textContent).join(" ").trim().length,
+        figures,
+      });
     }
   }
   return slides;
