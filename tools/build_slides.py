@@ -184,19 +184,23 @@ def _kind(block: str) -> str:
 
 def _sentences(paragraph: str) -> list[str]:
     """A paragraph cut after each full stop, question or exclamation mark that ends a
-    sentence (not inside a formula)."""
-    pieces, start, inside = [], 0, False
-    for i, char in enumerate(paragraph):
-        if char == "$":
-            inside = not inside
-        elif (
-            char in ".?!"
-            and not inside
-            and re.match(r"[*_)\"”’]*\s+[A-Z(*_\"“‘$\[]", paragraph[i + 1 :])
-        ):
+    sentence (not inside a formula: $…$ and $$…$$ stay whole)."""
+    pieces, start, i, ends = [], 0, 0, re.compile(r"[*_)\"”’]*\s+[A-Z(*_\"“‘$\[]")
+    while i < len(paragraph):
+        if paragraph.startswith("$$", i):
+            close = paragraph.find("$$", i + 2)
+            i = len(paragraph) if close < 0 else close + 2
+            continue
+        if paragraph[i] == "$":
+            close = paragraph.find("$", i + 1)
+            i = len(paragraph) if close < 0 else close + 1
+            continue
+        match = ends.match(paragraph, i + 1) if paragraph[i] in ".?!" else None
+        if match:
             end = i + 1 + len(re.match(r"[*_)\"”’]*", paragraph[i + 1 :]).group(0))
             pieces.append(paragraph[start:end].strip())
             start = end
+        i += 1
     rest = paragraph[start:].strip()
     return [*pieces, rest] if rest else pieces
 
