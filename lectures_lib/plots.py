@@ -38,17 +38,8 @@ OKABE_ITO = (
 """Okabe and Ito's eight colours (2008), told apart by readers with any of the common
 colour-vision deficiencies."""
 
-LINESTYLES = (
-    "-",
-    "--",
-    "-.",
-    ":",
-    (0, (5, 1.5, 1, 1.5, 1, 1.5)),
-    (0, (8, 2)),
-    (0, (1, 1)),
-    (0, (4, 1, 1, 1)),
-)
-"""A line style for each colour of the cycle: two lines never differ by colour alone."""
+LINESTYLES = ("-", "--", "-.", ":")
+"""The line styles that tell lines apart where colour cannot (with `MARKERS`, for more)."""
 
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 
@@ -75,7 +66,12 @@ LECTURE_STYLE = {
     "ytick.major.width": 1.2,
     "grid.linewidth": 1.0,
     "axes.grid": False,
-    "axes.prop_cycle": cycler(color=OKABE_ITO) + cycler(linestyle=LINESTYLES),
+    # each colour with a line style, and from the fifth on a marker too (every tenth of the
+    # axes' width, so that a long curve keeps a readable line)
+    "axes.prop_cycle": cycler(color=OKABE_ITO)
+    + cycler(linestyle=LINESTYLES * 2)
+    + cycler(marker=["None"] * 4 + ["o", "s", "^", "D"])
+    + cycler(markevery=[None] * 4 + [0.1] * 4),
     "image.cmap": "viridis",
 }
 """One style for every figure of the series, readable from the back of a lecture hall:
@@ -354,9 +350,10 @@ def distinguish_lines(fig) -> None:
                 [("None", m) for m in MARKERS]
                 if style[0] == "None"
                 else [(ls, style[1]) for ls in LINESTYLES]
-                + [(ls, m) for m in MARKERS for ls in LINESTYLES[:4]]
+                + [(ls, m) for m in MARKERS for ls in LINESTYLES]
             )
-            new = next((c for c in candidates if c not in used and c not in taken), None)
+            # a style no other colour has (this colour's own, from an earlier line, will do)
+            new = next((c for c in candidates if c not in used), None)
             if new is None:
                 continue
             line.set_linestyle(new[0])

@@ -71,3 +71,112 @@ def test_a_deck_has_no_serious_accessibility_violation(path, out, browser):
     page.context.close()
     failing = [v for v in violations if v["impact"] in FAILING]
     assert failing == [], json.dumps(failing, indent=1, ensure_ascii=False)
+
+
+# --- the presenter view: 01, 05 and 06, once every cell's output is in ---------------------
+
+PRESENTED = {  # page -> what must be on it when its outputs are in
+    "01_gradient_descent_2d.ipynb": ".widget-slider",
+    "05_mnist_network_sgd.ipynb": ".jp-OutputArea-output img",
+    "06_slider_section.ipynb": ".widget-slider",  # 06's slider, without its minutes of training
+}
+
+
+@pytest.fixture(scope="module")
+def presenter(tmp_path_factory):
+    """`make present` (as tests/test_presenter.py starts it), serving also 06's slider
+    section as a notebook of its own."""
+    from browsers import slider_section
+    from test_presenter import Presenter, start_presenter
+
+    tmp = tmp_path_factory.mktemp("presenter")
+    server, base, served = start_presenter(tmp)
+    import nbformat
+
+    nbformat.write(
+        slider_section(served / "06_learning_rate.ipynb"), served / "06_slider_section.ipynb"
+    )
+    with server:
+        yield Presenter(base, tmp / "server.log", served)
+
+
+def open_presented(browser, presenter, name: str, timeout_s: float = 240):
+    """The presenter's page of the notebook, once Voilà has sent the last cell's output and
+    the page has typeset its formulas (body[data-typeset])."""
+    import time
+
+    page = new_page(browser, WIDTH, HEIGHT)
+    page.goto(presenter.ready_url)
+    done = []
+
+    def watch(socket):
+        def frame(payload):
+            if isinstance(payload, str) and '"execution_result"' in payload:
+                result = json.loads(payload)["payload"]
+                if result["cell_index"] == result["total_cell"] - 1:
+                    done.append(True)
+
+        socket.on("framereceived", frame)
+
+    page.on("websocket", watch)
+    page.goto(f"{presenter.base}/voila/render/{name}")
+    deadline = time.monotonic() + timeout_s
+    while not done:  # a condition polled, not a sleep standing for one
+        assert time.monotonic() < deadline, f"{name}: the last cell's output never came"
+        page.wait_for_timeout(250)
+    page.wait_for_selector(PRESENTED[name], timeout=60_000)
+    page.wait_for_selector("body[data-typeset]", state="attached", timeout=60_000)
+    return page
+
+
+RAW_TEX = """() => [...document.querySelectorAll('.jp-RenderedMarkdown > *')]
+  .filter(e => e.checkVisibility({visibilityProperty: true}))
+  .filter(e => {
+    const copy = e.cloneNode(true);
+    copy.querySelectorAll('mjx-container').forEach(m => m.remove());
+    return /\\$[^$]+\\$/.test(copy.textContent);
+  })
+  .map(e => e.textContent.slice(0, 80))"""
+
+
+def check_eta_slider(page, step_down: str | None = None) -> None:
+    """The η slider's handle is named "learning rate η" and announces the value its readout
+    shows; after one step down with the keyboard, ``step_down``, still as shown."""
+    handle = page.get_by_role("slider", name="learning rate η")
+    assert handle.count() == 1, "no slider named 'learning rate η'"
+    slider = page.locator(".widget-slider").filter(has=handle)
+    shown = slider.locator(".widget-readout").inner_text().strip()
+    assert handle.get_attribute("aria-valuetext") == shown
+    if step_down is None:
+        return
+    handle.focus()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(
+        "([el, old]) => el.getAttribute('aria-valuetext') !== old",
+        arg=[handle.element_handle(), shown],
+    )
+    now = handle.get_attribute("aria-valuetext")
+    assert now == slider.locator(".widget-readout").inner_text().strip() == step_down
+
+
+@pytest.mark.after_notebooks
+@pytest.mark.parametrize("name", list(PRESENTED))
+def test_a_presenter_page_has_no_serious_accessibility_violation(name, presenter, browser):
+    """Once every output is in: no raw TeX on screen, every image with alt text, axe finds
+    nothing serious or critical, and the η slider (01, 06) is named and says its value."""
+    page = open_presented(browser, presenter, name)
+    assert page.evaluate(RAW_TEX) == [], "raw TeX on screen once the page says it is typeset"
+    images = page.locator("img")
+    missing = [i for i in range(images.count()) if not images.nth(i).get_attribute("alt")]
+    assert missing == [], f"{len(missing)} images without alt text"
+    violations = axe_violations(page)
+    failing = [v for v in violations if v["impact"] in FAILING]
+    print(name, "moderate and minor:", json.dumps([v for v in violations if v not in failing]))
+    assert failing == [], json.dumps(failing, indent=1, ensure_ascii=False)
+    if name.startswith("01"):
+        # 0.05 sits at 10^-1.30 on the slider's grid of exponents (step 0.05): one step down
+        # is 10^-1.35, announced as the readout shows it, not as the exponent -1.35
+        check_eta_slider(page, step_down=f"{10**-1.35:.3g}")
+    elif PRESENTED[name] == ".widget-slider":
+        check_eta_slider(page)
+    page.context.close()
