@@ -423,8 +423,9 @@ def figure_outputs(fig) -> tuple[dict, dict]:
     html = (
         f'<figure class="lecture-figure" style="margin: 0">'
         f'<img src="data:image/png;base64,{encoded}" alt="{escape(alt)}" '
-        f'width="{width}" height="{height}" data-smallest-text-px="{smallest}" />'
-        f'<figcaption aria-hidden="true" style="font-size: 0.85em; opacity: 0.85">'
+        f'width="{width}" height="{height}" style="max-width: 100%; height: auto" '
+        f'data-smallest-text-px="{smallest}" />'
+        f'<figcaption aria-hidden="true" style="font-size: 0.85em">'
         f"{escape(caption(fig))}</figcaption></figure>"
     )
     data = {"image/png": encoded, "text/html": html, "text/plain": f"<Figure: {alt}>"}

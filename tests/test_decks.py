@@ -152,8 +152,10 @@ WALK = """async () => {
   const slides = [];
   const columns = [...document.querySelectorAll(".reveal .slides > section")];
   for (const [h, column] of columns.entries()) {
-    const stack = column.querySelectorAll(":scope > section");
-    for (const [v, slide] of (stack.length ? [...stack] : [column]).entries()) {
+    // a slide that still overflows when shown is split then: count the stack as it grows
+    const stack = () => column.querySelectorAll(":scope > section");
+    for (let v = 0; v < Math.max(1, stack().length); v++) {
+      const slide = stack().length ? stack()[v] : column;
       Reveal.slide(h, v);
       await new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)));
       const first = slide.querySelector(".jp-RenderedMarkdown > *");
