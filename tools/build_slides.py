@@ -185,7 +185,9 @@ def _kind(block: str) -> str:
 def _sentences(paragraph: str) -> list[str]:
     """A paragraph cut after each full stop, question or exclamation mark that ends a
     sentence (not inside a formula: $…$ and $$…$$ stay whole)."""
-    pieces, start, i, ends = [], 0, 0, re.compile(r"[*_)\"”’]*\s+[A-Z(*_\"“‘$\[]")
+    # the next sentence starts with a capital, a Greek letter (η = 0.1 …), a formula, …
+    ends = re.compile(r"[*_)\"”’]*\s+[A-Z(*_\"“‘$\[\u0370-\u03ff∇Δ]")
+    pieces, start, i = [], 0, 0
     while i < len(paragraph):
         if paragraph.startswith("$$", i):
             close = paragraph.find("$$", i + 2)
@@ -221,7 +223,8 @@ def on_screen(source: str, budget: int = WORDS) -> tuple[str, str, int]:
 
     The slide keeps every heading, formula, table, image and code block, and the cell's
     first sentences and list items while they fit in ``budget`` words; from the first that
-    does not fit, the prose (in its order) goes into the notes. Returns (shown, notes,
+    does not fit, the prose (in its order) goes into the notes. A first sentence longer
+    than the whole budget shows its start, cut at a word, with "…". Returns (shown, notes,
     words of prose shown)."""
     shown, notes, used, full = [], [], 0, False
     for block in blocks(source):
@@ -236,6 +239,14 @@ def on_screen(source: str, budget: int = WORDS) -> tuple[str, str, int]:
             if not full and used + n <= budget:
                 kept.append(unit)
                 used += n
+            elif not full and used == 0 and budget >= WORDS // 2 and kind == "prose":
+                # a first sentence longer than the slide's budget: its start, then "…"
+                # on screen, and the whole sentence in the notes
+                start = _first_words(unit, budget - 1)
+                kept.append(start + " …")
+                used += words(start) + 1
+                full = True
+                moved.append(unit)
             else:
                 full = True
                 moved.append(unit)
@@ -245,6 +256,23 @@ def on_screen(source: str, budget: int = WORDS) -> tuple[str, str, int]:
         if moved:
             notes.append(joiner.join(moved))
     return "\n\n".join(shown), "\n\n".join(notes), used
+
+
+def _first_words(sentence: str, budget: int) -> str:
+    """The start of the sentence, ``budget`` words long at most, cut between words (a
+    formula or a piece of code stays whole) and without an unclosed emphasis mark."""
+    tokens = re.findall(r"\$[^$]*\$\S*|`[^`]*`\S*|\S+", sentence)
+    kept, count = [], 0
+    for token in tokens:
+        count += max(1, words(token))
+        if count > budget:
+            break
+        kept.append(token)
+    text = " ".join(kept).rstrip(",;:—–-")
+    for mark in ("**", "*", "_"):
+        if text.count(mark) % 2:
+            text = text.replace(mark, "")
+    return text
 
 
 def _with_notes(cells: list) -> list:
