@@ -229,14 +229,18 @@ gives MNIST's stroke width once the digit is shrunk into MNIST's 20 x 20 box
 def pen_for(strokes, size: int = 280) -> float:
     """The pen width (pad pixels) that gives a drawing MNIST's ink whatever its size: the
     network sees the drawing shrunk into a 20 x 20 box, so a digit drawn half as tall as
-    `DRAWN_SIZE` is drawn, for the network, with a pen half as wide.
+    `DRAWN_SIZE` is drawn, for the network, with a pen half as wide. A drawing at least 80%
+    of `DRAWN_SIZE` across keeps the pad's own pen, `PEN_WIDTH` (its stroke then within 20%
+    of MNIST's), so that a digit drawn at full size is drawn as `draw_strokes` draws it.
 
     strokes: a list of strokes, each a sequence of (x, y) points in pad pixels."""
     points = np.array([p for stroke in strokes for p in stroke], dtype=float).reshape(-1, 2)
     if len(points) == 0:
         return PEN_WIDTH
     extent = float(np.max(points.max(axis=0) - points.min(axis=0)))
-    return float(np.clip(PEN_WIDTH * extent / DRAWN_SIZE, 2.0, PEN_WIDTH * size / DRAWN_SIZE))
+    if extent >= 0.8 * DRAWN_SIZE:
+        return PEN_WIDTH
+    return max(2.0, PEN_WIDTH * extent / DRAWN_SIZE)
 
 
 class DigitPad:
@@ -273,9 +277,10 @@ class DigitPad:
         self.output = widgets.Output()
         self.label = widgets.HTML()
         self._pen_down = False
-        self.box = widgets.HBox(
-            [widgets.VBox([self.canvas, self.button]), widgets.VBox([self.label, self.output])]
-        )
+        pad = widgets.VBox(
+            [self.canvas, self.button], layout={"flex": "0 0 auto"}
+        )  # never squeezed
+        self.box = widgets.HBox([pad, widgets.VBox([self.label, self.output])])
         self.redraw()
 
     def _down(self, x, y):
