@@ -166,6 +166,9 @@ def test_a_presenter_page_has_no_serious_accessibility_violation(name, presenter
     nothing serious or critical, and the η slider (01, 06) is named and says its value."""
     page = open_presented(browser, presenter, name)
     assert page.evaluate(RAW_TEX) == [], "raw TeX on screen once the page says it is typeset"
+    assert page.locator(".lecture-has-tex:not(.lecture-typeset)").count() == 0  # none hidden
+    if name.startswith("01"):
+        assert page.locator(".lecture-typeset mjx-container").count() > 10  # typeset, shown
     images = page.locator("img")
     missing = [i for i in range(images.count()) if not images.nth(i).get_attribute("alt")]
     assert missing == [], f"{len(missing)} images without alt text"
