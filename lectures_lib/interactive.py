@@ -7,15 +7,12 @@ tests can set ``explorer.controls["eta"].value`` and check what was drawn.
 
 from __future__ import annotations
 
-import base64
-import io
-
 import numpy as np
 from IPython.display import display
 
 from lectures_lib import descent, regression
 from lectures_lib.neurons import train_neuron
-from lectures_lib.plots import descent_figure, figure
+from lectures_lib.plots import descent_figure, describe, figure, figure_outputs
 from lectures_lib.preprocess import PEN_WIDTH
 from lectures_lib.surfaces import SURFACES
 
@@ -26,8 +23,14 @@ def _widgets():
     return ipywidgets
 
 
-def eta_slider(value, low_exp, high_exp, description="η"):
-    """A log-scale slider for a learning rate from 10^low_exp to 10^high_exp."""
+def eta_slider(value, low_exp, high_exp, description="learning rate η"):
+    """A log-scale slider for a learning rate from 10^low_exp to 10^high_exp.
+
+    Its description is its visible label and, in the presenter view, its accessible name;
+    there a screen reader announces the value shown (0.631), not the exponent that
+    ipywidgets' slider moves (presenter/voila/templates/lecture names each slider's handle
+    from its label and readout: ipywidgets gives no way to set either,
+    jupyter-widgets/ipywidgets#2650)."""
     return _widgets().FloatLogSlider(
         value=value,
         base=10,
@@ -37,6 +40,8 @@ def eta_slider(value, low_exp, high_exp, description="η"):
         description=description,
         readout_format=".3g",
         continuous_update=False,
+        tooltip=f"{description} (a logarithmic scale)",
+        style={"description_width": "initial"},
     )
 
 
@@ -51,13 +56,11 @@ def show_in(output, fig) -> None:
     The PNG is drawn as a notebook draws its static figures (`lectures_lib.plots.DPI`,
     the figure's bounding box trimmed), so that a slider's figure and its static twin
     are the same size.
+    Like every figure a notebook displays, it comes with its description
+    (`lectures_lib.plots.figure_outputs`): the image's alt text and a caption under it.
     """
-    from lectures_lib.plots import DPI
-
-    png = io.BytesIO()
-    fig.savefig(png, format="png", dpi=DPI, bbox_inches="tight")
-    data = {"image/png": base64.b64encode(png.getvalue()).decode("ascii"), "text/plain": "<figure>"}
-    output.outputs = ({"output_type": "display_data", "data": data, "metadata": {}},)
+    data, metadata = figure_outputs(fig)
+    output.outputs = ({"output_type": "display_data", "data": data, "metadata": metadata},)
 
 
 class Explorer:
@@ -92,7 +95,11 @@ class Explorer:
 
 
 def draw_descent(surface, eta, x0, y0, steps):
-    """One run of gradient descent from (x0, y0) on the surface named ``surface``."""
+    """One run of gradient descent from (x0, y0) on the surface named ``surface`` (a key of
+    `lectures_lib.surfaces.SURFACES`)."""
+    if surface not in SURFACES:
+        names = ", ".join(repr(name) for name in SURFACES)
+        raise ValueError(f"there is no surface named {surface!r}: choose one of {names}")
     run = descent.gradient_descent(SURFACES[surface], (x0, y0), eta, steps)
     fig = descent_figure(SURFACES[surface], {f"η = {eta:.3g}": run})
     end = run.message or f"C = {run.costs[-1]:.4g} after {steps} steps"
@@ -214,15 +221,42 @@ def training_explorer(training, validation, n_train=5000, n_validation=1000) -> 
 # --- 09: draw your own digit ------------------------------------------------------------------
 
 
-class DigitPad:
-    """A canvas to draw a digit with the mouse; the network's ten outputs as bars.
+DRAWN_SIZE = 200.0
+"""The height in pad pixels of a digit drawn with the pen `PEN_WIDTH` wide for which that pen
+gives MNIST's stroke width once the digit is shrunk into MNIST's 20 x 20 box
+(`lectures_lib.preprocess.PEN_WIDTH`)."""
 
-    Strokes are recorded as points, turned into an image by `preprocess.draw_strokes`,
-    made MNIST-like by `preprocess.to_mnist` and read by ``net``; the bars update after
-    each stroke.  ``add_stroke`` is what the mouse does, so tests can draw too.
+
+def pen_for(strokes, size: int = 280) -> float:
+    """The pen width (pad pixels) that gives a drawing MNIST's ink whatever its size: the
+    network sees the drawing shrunk into a 20 x 20 box, so a digit drawn half as tall as
+    `DRAWN_SIZE` is drawn, for the network, with a pen half as wide. A drawing at least 80%
+    of `DRAWN_SIZE` across keeps the pad's own pen, `PEN_WIDTH` (its stroke then within 20%
+    of MNIST's), so that a digit drawn at full size is drawn as `draw_strokes` draws it.
+
+    strokes: a list of strokes, each a sequence of (x, y) points in pad pixels."""
+    points = np.array([p for stroke in strokes for p in stroke], dtype=float).reshape(-1, 2)
+    if len(points) == 0:
+        return PEN_WIDTH
+    extent = float(np.max(points.max(axis=0) - points.min(axis=0)))
+    if extent >= 0.8 * DRAWN_SIZE:
+        return PEN_WIDTH
+    return max(2.0, PEN_WIDTH * extent / DRAWN_SIZE)
+
+
+class DigitPad:
+    """A canvas to draw a digit with the mouse; the 28 x 28 image the network sees, and its
+    ten outputs as bars.
+
+    Strokes are recorded as points, turned into an image by `preprocess.draw_strokes` with
+    a pen scaled to the drawing (`pen_for`: a digit drawn small gets MNIST's ink, not twice
+    as much), made MNIST-like by `preprocess.to_mnist` and read by ``net``; the image and
+    the bars update after each stroke. A drawing smaller than half the pad's height is read
+    all the same, and the pad asks for a larger one. The pen lifts when the pointer leaves
+    the pad. ``add_stroke`` is what the mouse does, so tests can draw too.
     """
 
-    size, pen = 280, PEN_WIDTH  # MNIST's stroke width, once shrunk to 20 x 20
+    size, pen = 280, PEN_WIDTH  # the pen on screen; the network's image uses pen_for
 
     def __init__(self, net):
         import ipycanvas
@@ -238,14 +272,16 @@ class DigitPad:
         self.canvas.on_mouse_down(self._down)
         self.canvas.on_mouse_move(self._move)
         self.canvas.on_mouse_up(self._up)
+        self.canvas.on_mouse_out(self._up)  # leaving the pad lifts the pen
         self.button = widgets.Button(description="clear")
         self.button.on_click(lambda _: self.clear())
         self.output = widgets.Output()
         self.label = widgets.HTML()
         self._pen_down = False
-        self.box = widgets.HBox(
-            [widgets.VBox([self.canvas, self.button]), widgets.VBox([self.label, self.output])]
-        )
+        pad = widgets.VBox(
+            [self.canvas, self.button], layout={"flex": "0 0 auto"}
+        )  # never squeezed
+        self.box = widgets.HBox([pad, widgets.VBox([self.label, self.output])])
         self.redraw()
 
     def _down(self, x, y):
@@ -281,7 +317,13 @@ class DigitPad:
         """What the network sees: the drawing as an MNIST input (784,)."""
         from lectures_lib.preprocess import draw_strokes, to_mnist
 
-        return to_mnist(draw_strokes(self.strokes, self.size, self.pen))
+        return to_mnist(draw_strokes(self.strokes, self.size, pen_for(self.strokes, self.size)))
+
+    @property
+    def drawn_small(self) -> bool:
+        """Whether the drawing is less than half as tall (and as wide) as `DRAWN_SIZE`."""
+        points = np.array([p for s in self.strokes for p in s], dtype=float).reshape(-1, 2)
+        return bool(len(points)) and np.ptp(points, axis=0).max() < DRAWN_SIZE / 2
 
     @property
     def prediction(self):
@@ -292,18 +334,40 @@ class DigitPad:
         self.outputs = (
             self.net.feedforward(self.image[np.newaxis, :])[0] if self.strokes else np.zeros(10)
         )
-        fig, (ax,) = figure(1, width=4, height=3)
-        bars = ax.bar(range(10), self.outputs, color="tab:blue")
+        fig, (seen, ax) = figure(2, width=3.6, height=3.2)
+        image = self.image.reshape(28, 28)
+        seen.imshow(image, cmap="gray_r", vmin=0, vmax=image.max() if image.max() > 1 else 1)
+        seen.set_title("what the network sees")
+        seen.set_xticks([0, 27])
+        seen.set_yticks([0, 27])
+        bars = ax.bar(range(10), self.outputs, color="#0072B2")
         if self.strokes:
-            bars[self.prediction].set_color("tab:red")
+            bars[self.prediction].set_color("#D55E00")
+            bars[self.prediction].set_hatch("//")  # not by colour alone
         ax.set_xticks(range(10))
         ax.set_ylim(0, 1)
         ax.set_xlabel("digit")
         ax.set_ylabel("output activation")
+        if self.strokes:
+            ax.set_title(f"reads {self.prediction}")
+            describe(
+                fig,
+                f"Left: the 28 × 28 image the network sees, the drawing shrunk into MNIST's "
+                f"20 × 20 box. Right: the network's ten outputs as bars; the tallest, "
+                f"{self.outputs[self.prediction]:.2f}, is for digit {self.prediction}.",
+            )
+        else:
+            describe(fig, "Nothing drawn yet: a blank 28 × 28 image and ten empty bars.")
         self.figure = fig
-        self.label.value = (
-            f"<b>The network reads: {self.prediction}</b>" if self.strokes else "Draw a digit."
-        )
+        if not self.strokes:
+            self.label.value = "Draw a digit, as tall as the pad."
+        elif self.drawn_small:
+            self.label.value = (
+                f"<b>The network reads: {self.prediction}</b><br>"
+                "Drawn small: draw large, about as tall as the pad, for a fairer read."
+            )
+        else:
+            self.label.value = f"<b>The network reads: {self.prediction}</b>"
         show_in(self.output, fig)
 
     def _ipython_display_(self):

@@ -118,6 +118,20 @@ def test_a_deck_shows_prose_and_outputs_not_code():
     assert "https://" not in "".join(_attributes(html, "src") + _attributes(html, "href"))
 
 
+def test_a_slide_keeps_fifty_words_and_its_notes_keep_the_rest():
+    sentence = "One two three four five six seven eight nine ten. "
+    source = "## Heading\n\n" + sentence * 3 + "\n\n$$C = v^2$$\n\n" + sentence * 4
+    shown, notes, used = build_slides.on_screen(source)
+    assert used == 50 and build_slides.words(shown) == 50 + 2  # the heading, the formula
+    assert "## Heading" in shown and "$$C = v^2$$" in shown  # heading and formula stay
+    assert build_slides.words(notes) == 20 and notes.startswith("One two")  # in order
+    nb = nbformat.v4.new_notebook(
+        cells=[md(source, metadata={"slideshow": {"slide_type": "slide"}})]
+    )
+    html, _ = build_slides.exporter().from_notebook_node(build_slides.for_slides(nb))
+    assert html.count('<aside class="notes">') == 1
+
+
 def _attributes(html: str, name: str) -> list[str]:
     import re
 
@@ -127,15 +141,38 @@ def _attributes(html: str, name: str) -> list[str]:
 # --- every deck, in Chromium, with no network ---------------------------------------------
 
 WALK = """async () => {
+  // each slide as shown at 1280 × 720: its height, its first element, the words of prose on
+  // screen (a typeset formula counts as one), its speaker notes, and each figure's scale
+  // (shown width / its own width), smallest text in pixels on screen, and alt text
+  function words(element) {
+    const copy = element.cloneNode(true);
+    copy.querySelectorAll("mjx-container").forEach(m => m.replaceWith(" formula "));
+    return copy.textContent.split(/\\s+/).filter(w => /[\\p{L}\\p{N}]/u.test(w)).length;
+  }
   const slides = [];
   const columns = [...document.querySelectorAll(".reveal .slides > section")];
   for (const [h, column] of columns.entries()) {
-    const stack = column.querySelectorAll(":scope > section");
-    for (const [v, slide] of (stack.length ? [...stack] : [column]).entries()) {
+    // a slide that still overflows when shown is split then: count the stack as it grows
+    const stack = () => column.querySelectorAll(":scope > section");
+    for (let v = 0; v < Math.max(1, stack().length); v++) {
+      const slide = stack().length ? stack()[v] : column;
       Reveal.slide(h, v);
       await new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)));
       const first = slide.querySelector(".jp-RenderedMarkdown > *");
-      slides.push({h, v, height: slide.scrollHeight, first: first ? first.tagName : ""});
+      const prose = [...slide.querySelectorAll(
+        ".jp-RenderedMarkdown p, .jp-RenderedMarkdown li, .jp-RenderedMarkdown blockquote"
+      )].filter(e => !e.closest("aside.notes") && !e.parentElement.closest("li, blockquote"));
+      const figures = [...slide.querySelectorAll(".jp-OutputArea-output img")].map(img => {
+        const scale = img.getBoundingClientRect().width / img.naturalWidth;
+        const px = parseFloat(img.dataset.smallestTextPx || "NaN");
+        return {scale, text_px: px * scale, alt: img.getAttribute("alt") || ""};
+      });
+      slides.push({
+        h, v, height: slide.scrollHeight, first: first ? first.tagName : "",
+        words: prose.reduce((sum, e) => sum + words(e), 0),
+        notes: [...slide.querySelectorAll("aside.notes")].map(a => a.textContent.trim()).join(""),
+        figures,
+      });
     }
   }
   return slides;
@@ -172,6 +209,16 @@ def test_every_slide_fits_the_screen_with_the_network_hanging(path, decks, hangi
     slides = page.evaluate(WALK)
     too_tall = [s for s in slides if s["height"] > HEIGHT]
     assert not too_tall, f"slides taller than {HEIGHT} px: {json.dumps(too_tall)}"
+    # a slide teaches: at most about WORDS words of prose on screen, the rest in its notes;
+    # every figure described, at 90% of its size or more, its smallest text 16 px or more
+    wordy = [(s["h"], s["v"], s["words"]) for s in slides if s["words"] > build_slides.WORDS + 5]
+    assert not wordy, f"slides with more than {build_slides.WORDS} words on screen: {wordy}"
+    figures = [(s["h"], s["v"], f) for s in slides for f in s["figures"]]
+    small = [(h, v, f["scale"]) for h, v, f in figures if f["scale"] < 0.9]
+    assert not small, f"figures shown at less than 90% of their size: {small}"
+    tiny = [(h, v, f["text_px"]) for h, v, f in figures if not f["text_px"] >= 16]
+    assert not tiny, f"figures whose smallest text is under 16 px (or unknown): {tiny}"
+    assert all(len(f["alt"]) > 40 for _, _, f in figures), "a figure without its description"
     headings = [
         c
         for c in nbformat.read(path, as_version=4).cells
@@ -182,9 +229,17 @@ def test_every_slide_fits_the_screen_with_the_network_hanging(path, decks, hangi
     assert len(columns) == len(headings) and all(s["first"] in ("H1", "H2") for s in columns)
     raw = page.evaluate(
         "() => [...document.querySelectorAll('.jp-RenderedMarkdown')]"
-        ".map(e => e.textContent).filter(t => t.includes('$'))"
+        ".filter(e => !e.closest('aside.notes')).map(e => e.textContent)"
+        ".filter(t => t.includes('$'))"
     )
     assert raw == [], "formulas left untypeset"
+    executed = nbformat.read(build_slides.EXECUTED / path.name, as_version=4)
+    notes = [
+        c for c in build_slides.for_slides(executed).cells
+        if c.metadata.get("slideshow", {}).get("slide_type") == "notes"
+    ]  # fmt: skip
+    prose = sum(build_slides.words(c.source) for c in notes)
+    assert prose == 0 or any(s["notes"] for s in slides), "prose moved off screen, but no notes"
     assert page.outside_requests == [] and page.js_errors == []
     page.context.close()
 

@@ -141,3 +141,32 @@ def test_the_output_widget_shows_the_latest_figure_and_only_it():
     png = io.BytesIO()
     explorer.figure.savefig(png, format="png", dpi=plots.DPI, bbox_inches="tight")  # as show_in
     assert after == png.getvalue()
+
+
+def test_draw_descent_names_the_surfaces_it_knows():
+    with pytest.raises(ValueError, match="no surface named 'no such surface'.*narrow bowl"):
+        interactive.draw_descent("no such surface", 0.1, 1, 1, 10)
+
+
+@pytest.mark.parametrize("surface", list(SURFACES))
+def test_draw_descent_from_the_origin_warns_of_nothing(surface):
+    """A run from (0, 0) on the bowls or the saddle has C = 0 throughout: no log scale."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = interactive.draw_descent(surface, 10**0.5, 0.0, 0.0, 1)
+        fig.canvas.draw()
+
+
+def test_eta_slider_is_named_learning_rate():
+    assert interactive.eta_slider(0.1, -4, 0).description == "learning rate η"
+
+
+def test_the_pen_scales_with_the_drawing_so_a_small_digit_gets_mnists_ink():
+    from lectures_lib.preprocess import draw_strokes, to_mnist
+
+    tall = [[(140, 40), (140, 240)]]  # a "1" as tall as DRAWN_SIZE
+    small = [[(140, 110), (140, 160)]]  # the same "1", a quarter as tall
+    assert interactive.pen_for(tall) == pytest.approx(interactive.PEN_WIDTH)
+    ink = [to_mnist(draw_strokes(s, 280, interactive.pen_for(s))).sum() for s in (tall, small)]
+    fixed = to_mnist(draw_strokes(small, 280, interactive.PEN_WIDTH)).sum()
+    assert abs(ink[1] - ink[0]) < 0.2 * ink[0] < fixed - ink[0]  # the fixed pen: far more ink

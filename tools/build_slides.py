@@ -9,6 +9,14 @@ per paragraph and what its code draws, code hidden unless a cell is tagged
 "slides-show-code", cells tagged "slides-hide" left out. Slides are 1280 × 720, scaled to
 the screen; tests/test_decks.py checks in Chromium that no slide is taller.
 
+A slide teaches from its heading, formulas, tables and figures, and at most `WORDS` words
+of prose: the rule in `on_screen` keeps a slide's first sentences and list items up to that
+budget, and moves the rest of its prose, whole sentences in their order, into the slide's
+speaker notes (a cell of slide type "notes", which nbconvert writes as reveal.js's
+``<aside class="notes">``). The notebook stays the one source of the prose; "s" opens the
+speaker view with the notes beside the slide. A figure's ``alt`` is the description that
+`lectures_lib.plots` gave it when the notebook ran.
+
 Everything a deck loads is in build/slides/lib/ beside it: reveal.js and MathJax, pinned in
 presenter/package.json and package-lock.json and installed by `npm ci` (`make slides` does
 it). Open build/slides/01_gradient_descent_2d.slides.html in a browser: arrow keys move,
@@ -22,6 +30,7 @@ copy there is executed here, in a fresh kernel (the slow way, minutes for the se
 from __future__ import annotations
 
 import copy
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -38,6 +47,7 @@ PRESENTER = ROOT / "presenter"
 NODE_MODULES = PRESENTER / "node_modules"
 TEMPLATE = "lecture-slides"  # presenter/nbconvert/templates/lecture-slides
 WIDTH, HEIGHT = 1280, 720  # one slide, in CSS pixels
+WORDS = 50  # the most words of prose a slide shows; the rest goes into its speaker notes
 
 # what a deck loads, copied from presenter/node_modules/ into lib/ beside the decks
 LIBRARY_FILES = {
@@ -127,8 +137,171 @@ def for_slides(nb):
             shown = False
         if cell.cell_type == "code":
             shown = True
-    nb.cells = cells
+    nb.cells = _with_notes(cells)
     return nb
+
+
+# --- a slide's prose: a few words on screen, the rest in its speaker notes ------------------
+
+
+def words(text: str) -> int:
+    """Words of prose as a reader counts them: a formula ($…$) or a piece of code (`…`)
+    is one word, a link counts its text only, markdown's marks none."""
+    text = re.sub(r"\$[^$]+\$|`[^`]+`", " formula ", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return len(re.findall(r"[\w\u0370-\u03ff∇Δ≈]+", text))
+
+
+def blocks(source: str) -> list[str]:
+    """Markdown split into blocks at blank lines, keeping fenced code and $$ … $$ whole."""
+    out, current, fenced, math = [], [], False, False
+    for line in source.split("\n"):
+        if not line.strip() and not fenced and not math:
+            if current:
+                out.append("\n".join(current))
+                current = []
+            continue
+        current.append(line)
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        if line.count("$$") % 2:
+            math = not math
+    if current:
+        out.append("\n".join(current))
+    return out
+
+
+def _kind(block: str) -> str:
+    first = block.lstrip()
+    if first.startswith("#"):
+        return "heading"
+    if first.startswith(("$$", "\\begin", "```", "|", "![", "<")):
+        return "shown"  # a formula, code, a table, an image or HTML: what the slide is about
+    if re.match(r"([-*+]|\d+[.)]) ", first):
+        return "list"
+    return "prose"
+
+
+def _sentences(paragraph: str) -> list[str]:
+    """A paragraph cut after each full stop, question or exclamation mark that ends a
+    sentence (not inside a formula: $…$ and $$…$$ stay whole)."""
+    # the next sentence starts with a capital, a Greek letter (η = 0.1 …), a formula, …
+    ends = re.compile(r"[*_)\"”’]*\s+[A-Z(*_\"“‘$\[\u0370-\u03ff∇Δ]")
+    pieces, start, i = [], 0, 0
+    while i < len(paragraph):
+        if paragraph.startswith("$$", i):
+            close = paragraph.find("$$", i + 2)
+            i = len(paragraph) if close < 0 else close + 2
+            continue
+        if paragraph[i] == "$":
+            close = paragraph.find("$", i + 1)
+            i = len(paragraph) if close < 0 else close + 1
+            continue
+        match = ends.match(paragraph, i + 1) if paragraph[i] in ".?!" else None
+        if match:
+            end = i + 1 + len(re.match(r"[*_)\"”’]*", paragraph[i + 1 :]).group(0))
+            pieces.append(paragraph[start:end].strip())
+            start = end
+        i += 1
+    rest = paragraph[start:].strip()
+    return [*pieces, rest] if rest else pieces
+
+
+def _items(block: str) -> list[str]:
+    """A markdown list's items (each with its continuation lines)."""
+    items: list[list[str]] = []
+    for line in block.split("\n"):
+        if re.match(r"\s{0,1}([-*+]|\d+[.)]) ", line) or not items:
+            items.append([line])
+        else:
+            items[-1].append(line)
+    return ["\n".join(item) for item in items]
+
+
+def on_screen(source: str, budget: int = WORDS) -> tuple[str, str, int]:
+    """Cut a markdown cell into what its slide shows and what goes into its notes.
+
+    The slide keeps every heading, formula, table, image and code block, and the cell's
+    first sentences and list items while they fit in ``budget`` words; from the first that
+    does not fit, the prose (in its order) goes into the notes. A first sentence longer
+    than the whole budget shows its start, cut at a word, with "…". Returns (shown, notes,
+    words of prose shown)."""
+    shown, notes, used, full = [], [], 0, False
+    for block in blocks(source):
+        kind = _kind(block)
+        if kind in ("heading", "shown"):
+            shown.append(block)
+            continue
+        units = _items(block) if kind == "list" else _sentences(block)
+        kept, moved = [], []
+        for unit in units:
+            n = words(unit)
+            if not full and used + n <= budget:
+                kept.append(unit)
+                used += n
+            elif not full and used == 0 and budget >= WORDS // 2 and kind == "prose":
+                # a first sentence longer than the slide's budget: its start, then "…"
+                # on screen, and the whole sentence in the notes
+                start = _first_words(unit, budget - 1)
+                kept.append(start + " …")
+                used += words(start) + 1
+                full = True
+                moved.append(unit)
+            else:
+                full = True
+                moved.append(unit)
+        joiner = "\n" if kind == "list" else " "
+        if kept:
+            shown.append(joiner.join(kept))
+        if moved:
+            notes.append(joiner.join(moved))
+    return "\n\n".join(shown), "\n\n".join(notes), used
+
+
+def _first_words(sentence: str, budget: int) -> str:
+    """The start of the sentence, ``budget`` words long at most, cut between words (a
+    formula or a piece of code stays whole) and without an unclosed emphasis mark."""
+    tokens = re.findall(r"\$[^$]*\$\S*|`[^`]*`\S*|\S+", sentence)
+    kept, count = [], 0
+    for token in tokens:
+        count += max(1, words(token))
+        if count > budget:
+            break
+        kept.append(token)
+    text = " ".join(kept).rstrip(",;:—–-")
+    for mark in ("**", "*", "_"):
+        if text.count(mark) % 2:
+            text = text.replace(mark, "")
+    return text
+
+
+def _with_notes(cells: list) -> list:
+    """The deck's cells with each slide's prose cut to `WORDS` words: the rest of each
+    markdown cell follows it as a cell of slide type "notes" (its speaker notes)."""
+    out, used = [], 0
+    for cell in cells:
+        if _slide_type(cell) in ("slide", "subslide"):
+            used = 0
+        if cell.cell_type != "markdown":
+            out.append(cell)
+            continue
+        shown, notes, n = on_screen(cell.source, WORDS - used)
+        used += n
+        if shown.strip() or not notes:
+            cell.source = shown
+            out.append(cell)
+        else:  # nothing left on screen: the cell's slide type passes to what follows
+            kind = _slide_type(cell)
+            if kind in ("slide", "subslide"):
+                cell.source = ""
+                out.append(cell)
+        if notes:
+            out.append(
+                nbformat.v4.new_markdown_cell(
+                    notes, metadata={"slideshow": {"slide_type": "notes"}}
+                )
+            )
+    return out
 
 
 def exporter():
@@ -176,7 +349,7 @@ def build_deck(path: Path, out: Path = SLIDES, cache: Path = EXECUTED) -> Path:
     )
     deck = out / f"{path.stem}.slides.html"
     deck.parent.mkdir(parents=True, exist_ok=True)
-    deck.write_text(html, encoding="utf-8")
+    write_atomically(deck, html.encode("utf-8"))
     return deck
 
 
