@@ -914,7 +914,15 @@ WRONG_VALUES = [  # (exercise id, answer, a phrase its message must contain)
     ("05.steps", 6000, "60,000"),
     ("07.z_spread", 28, "√784"),
     ("07.z_spread", 28.0, "√784"),
+    ("10.sigma_prime_bound", 0.016, "fewer than three significant digits"),
+    ("10.sigma_prime_bound", 1 / 16, "two layers"),
 ]
+
+
+@pytest.mark.parametrize("answer", [0.0156, 0.01562, 0.01563, 1 / 64])
+def test_an_exact_answer_rounded_either_way_at_a_tie_is_right(answer):
+    """1/64 = 0.015625: to four significant digits both 0.01562 and 0.01563 are right."""
+    assert feedback("10.sigma_prime_bound", answer).right
 
 
 @pytest.mark.parametrize(("exercise_id", "answer", "phrase"), WRONG_VALUES)

@@ -158,6 +158,12 @@ class Value(Exercise):
                     WRONG, "That is a percentage: give the answer as a fraction (50% is 0.5)."
                 )
         exact = self.digits is None and self.decimals is None
+        if exact and given.shape == () and _rounded_short(answer, expected):
+            return Feedback(
+                WRONG,
+                "Close: that is the answer rounded to fewer than three significant digits. "
+                "Give three or more (or the exact fraction).",
+            )
         if self.count and _off_by_one(given, expected):
             return Feedback(
                 WRONG,
@@ -189,7 +195,8 @@ class Value(Exercise):
 
     def _rounded_exact(self, answer, given, expected) -> bool:
         """An exact answer that is not a whole number (1/64, say), given to 3 or more
-        significant digits, correctly rounded: the question states no precision."""
+        significant digits, correctly rounded (a tie rounded up or down, 0.01563 or 0.01562):
+        the question states no precision."""
         if self.digits is not None or self.decimals is not None:
             return False
         if np.all(expected == np.round(expected)):
@@ -199,7 +206,8 @@ class Value(Exercise):
         if any(p is None for p in places):
             return False
         return all(
-            _significant_digits(x, p) >= 3 and abs(round(float(e), p) - float(x)) < 10.0**-p / 4
+            _significant_digits(x, p) >= 3
+            and abs(float(e) - float(x)) <= 10.0**-p / 2 * (1 + 1e-9)  # either way at a tie
             for x, p, e in zip(numbers, places, np.ravel(expected))
         )
 
@@ -219,6 +227,16 @@ def _decimal_places(number) -> int | None:
         return None
     whole, _, fraction = text.partition(".")
     return 0 if fraction in ("", "0") else len(fraction)
+
+
+def _rounded_short(answer, expected) -> bool:
+    """A number not whole, given to one or two significant digits, correctly rounded."""
+    places = _decimal_places(answer)
+    if places is None or float(expected) == round(float(expected)):
+        return False
+    return _significant_digits(answer, places) < 3 and abs(
+        float(expected) - float(answer)
+    ) <= 10.0**-places / 2 * (1 + 1e-9)
 
 
 def _significant_digits(number, places: int) -> int:

@@ -27,6 +27,10 @@ sigma_prime_bound = Value(
             "the factors multiply, one per layer: they do not add up",
         ),
         (
+            lambda: _largest_sigma_prime() ** (N_LAYERS - 1),
+            "that is two layers' factors; the gradient passes back through three",
+        ),
+        (
             lambda: sigmoid(0.0) ** N_LAYERS,
             "σ(0) = 1/2 is the sigmoid's value; the factor is its derivative σ′",
         ),
