@@ -17,19 +17,25 @@ pytestmark = pytest.mark.claims
 FIVE = range(5)
 
 
-def test_05_section_9_seed_9_is_the_best_start_on_validation_and_most_stay_far_below(mnist):
-    """05 section 9 (and 07 section 1): [784, 100, 10] from N(0, 1), seeds 0-9, 10 epochs.
+def test_05_section_9_and_07_section_1_ten_epochs_from_each_n01_start(mnist):
+    """05 section 9 and 07 section 1: [784, 100, 10] from N(0, 1), seeds 0-9, 10 epochs.
 
     Seed 9 reads the most validation images after epoch 1 (the choice 05 uses) and is
-    still the best after 10; most other starts end far below it (more than 5 points).
+    still the best after 10 (to 0.2 points); most other starts end far below it (more than
+    5 points). The one-epoch ranking says little about the others: two starts within a
+    point of each other after epoch 1 end more than 5 points apart. A stuck output neuron
+    can stay stuck for many epochs: after 10 epochs most networks still have a digit they
+    answer for fewer than 10 of the first 1,000 validation images (07 found one in every
+    network after epoch 1), at least one has none left, and in most runs the validation
+    accuracy jumps by more than 5 points in one epoch, as a neuron escapes.
     """
     training, validation, _ = mnist
     jobs = [
         Job(sizes=(784, 100, 10), seed=s, epochs=10, evaluate=("validation",)) for s in range(10)
     ]
     runs = train_runs(jobs, training, validation=validation)
-    first = np.array([r.history.validation_accuracy[0] for r in runs])
-    last = np.array([r.history.validation_accuracy[-1] for r in runs])
+    curves = np.array([r.history.validation_accuracy for r in runs])  # (seed, epoch)
+    first, last = curves[:, 0], curves[:, -1]
     print(
         f"after 10 epochs: median {np.median(last):.2%}, from {last.min():.2%} to {last.max():.2%};"
         f" seed 9 {last[9]:.2%}"
@@ -38,6 +44,24 @@ def test_05_section_9_seed_9_is_the_best_start_on_validation_and_most_stay_far_b
     assert last[9] >= last.max() - 0.002 and last[9] > 0.95
     assert np.sum(last < last[9] - 0.05) >= 6
     assert np.median(last) < last[9] - 0.05
+
+    level_then_apart = [
+        (a, b)
+        for a in range(10)
+        for b in range(a + 1, 10)
+        if abs(first[a] - first[b]) < 0.01 and abs(last[a] - last[b]) > 0.05
+    ]
+    print("level after epoch 1, more than 5 points apart after 10:", level_then_apart)
+    assert level_then_apart
+
+    rare = []
+    for r in runs:
+        answers = np.argmax(r.network.feedforward(validation.images[:1000]), axis=1)
+        rare.append([d for d in range(10) if np.sum(answers == d) < 10])
+    jumps = np.diff(curves, axis=1).max(axis=1)
+    print(f"digits rarely answered after 10 epochs: {rare}; largest jump per run {jumps}")
+    assert sum(len(r) > 0 for r in rare) >= 6 and sum(len(r) == 0 for r in rare) >= 1
+    assert np.sum(jumps > 0.05) >= 6
 
 
 def test_05_section_7_seed_0_is_a_typical_start_of_784_30_10(mnist):
@@ -90,25 +114,30 @@ def test_07_section_3_more_hidden_neurons_read_more_seed_by_seed(mnist):
     assert np.all(a[0] < a[1]) and np.all(a[1] < a[2])
 
 
-def test_07_section_4_patience_saves_epochs_at_little_cost(mnist):
-    """07 section 4: [784, 30, 10], scaled, 10,000 training images, seeds 0-4: patience 3
-    against the fixed 30 epochs. It saves at least ten epochs every time; the test accuracy
-    of the kept weights is within 0.3 points of the fixed run's, below it on most seeds."""
-    training, validation, test = mnist
+def test_07_section_4_more_epochs_help_and_patience_saves_epochs_at_little_cost(mnist):
+    """07 section 4: [784, 30, 10], scaled start, 10,000 training images, seeds 0-4,
+    the fixed 30 epochs against patience 3, both watching the first 5,000 validation
+    images. On every seed the fixed run's epoch 30 beats its epoch 5, and a later epoch by
+    more than half a point; patience saves at least ten epochs, and on the other 5,000
+    validation images its weights read within half a point of the fixed run's."""
+    training, validation, _ = mnist
+    watched = (validation.images[:5000], validation.labels[:5000])
+    unseen = (validation.images[5000:], validation.labels[5000:])
     common = dict(
         sizes=(784, 30, 10), init="scaled", epochs=30, n_train=10_000, evaluate=("validation",)
     )
     jobs = [Job(**common, seed=s) for s in FIVE] + [Job(**common, seed=s, patience=3) for s in FIVE]
-    runs = train_runs(jobs, training, validation=validation)
+    runs = train_runs(jobs, training, validation=watched)
     fixed, patient = runs[:5], runs[5:]
+    curves = [f.history.validation_correct for f in fixed]
     saved = np.array([30 - len(p.history.validation_correct) for p in patient])
     difference = np.array(
-        [p.network.evaluate(*test) - f.network.evaluate(*test) for f, p in zip(fixed, patient)]
+        [p.network.evaluate(*unseen) - f.network.evaluate(*unseen) for f, p in zip(fixed, patient)]
     )
-    print(f"epochs saved {saved}; test images right, patience minus fixed {difference}")
+    print(f"epochs saved {saved}; unseen images right, patience minus fixed {difference}")
+    assert all(c[-1] > c[4] and max(c[5:]) - c[4] > 25 for c in curves)
     assert all(p.history.stopped_early for p in patient) and saved.min() >= 10
-    assert np.abs(difference).max() <= 30
-    assert np.sum(difference < 0) >= 3
+    assert np.abs(difference).max() <= 25
 
 
 def test_07_section_5_darkness_alone_stays_near_the_baseline(mnist):
@@ -135,21 +164,26 @@ def test_07_section_5_darkness_alone_stays_near_the_baseline(mnist):
 
 def test_07_section_6_the_cost_curve_tells_eta_too_small_from_too_large(mnist):
     """07 section 6 and its table: [784, 30, 10], N(0, 1), seeds 0-4, 3 epochs on the
-    first 5,000 training images. Both η = 0.001 and η = 100 stay near chance on the first
-    1,000 validation images; at η = 0.001 the cost falls every epoch, at η = 100 it never
-    falls (flat or jumping up), or the trainer stops the run with NetworkSaturated."""
+    first 5,000 training images, η from 0.001 to 100 by factors of 10, the accuracy on the
+    first 1,000 validation images. η = 0.001 and η = 100 both stay near chance; at 0.001
+    the cost falls every epoch by more than 2% of itself, yet stays above η = 100's; at
+    η = 100 it never falls (flat or jumping up), or the trainer stops the run with
+    NetworkSaturated. η = 0.01 (× 10) is still at chance; η = 10 (÷ 10 from 100) reads
+    more than 600, and the best η on validation is 1 or 10."""
     training, validation, _ = mnist
     subset = (training.images[:5000], training.labels[:5000])
     held_out = (validation.images[:1000], validation.labels[:1000])
     common = dict(epochs=3, n_train=5000, evaluate=("validation",), monitor=True)
-    small = train_runs(
-        [Job(seed=s, eta=0.001, **common) for s in FIVE], subset, validation=held_out
-    )
-    for run in small:
-        assert np.all(np.diff(run.history.training_cost) < 0)
-        assert max(run.history.validation_correct) < 200
+    etas = (0.001, 0.01, 0.1, 1.0, 10.0)
+    jobs = [Job(seed=s, eta=eta, **common) for s in FIVE for eta in etas]
+    by = {(r.job.seed, r.job.eta): r.history for r in train_runs(jobs, subset, validation=held_out)}
     outcomes = []
     for seed in FIVE:
+        small = np.array(by[seed, 0.001].training_cost)
+        assert np.all(small[1:] < 0.98 * small[:-1]), (seed, small)
+        assert max(by[seed, 0.001].validation_correct + by[seed, 0.01].validation_correct) < 200
+        assert by[seed, 10.0].validation_correct[-1] > 600
+        assert max(etas, key=lambda eta: by[seed, eta].validation_correct[-1]) in (1.0, 10.0)
         try:
             [run] = train_runs([Job(seed=seed, eta=100.0, **common)], subset, validation=held_out)
         except NetworkSaturated:
@@ -158,5 +192,6 @@ def test_07_section_6_the_cost_curve_tells_eta_too_small_from_too_large(mnist):
         cost = np.array(run.history.training_cost)
         assert np.all(np.diff(cost) > -1e-3), (seed, cost)
         assert max(run.history.validation_correct) < 200
+        assert cost[0] < small[-1]  # by its level, η = 100 looks better
         outcomes.append("flat" if np.ptp(cost) < 1e-3 else "up")
     print(outcomes)

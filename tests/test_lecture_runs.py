@@ -15,25 +15,34 @@ DISTURBED_ETA = 3.0 * (1 + 1e-15)
 
 
 def test_the_two_attempts_of_05_keep_their_claims_when_disturbed(mnist):
-    """05 trains [784, 30, 10] from seed 0 for 30 epochs and, beside it, [784, 100, 10]
-    from seed 9 for 10 epochs with monitor=10_000, and asserts what is asserted here: about
-    95% (the lecture: 95.42%) with about 90% after epoch 0; about 96% within 10 epochs
-    (the lecture: 96.59% in 30) from a start that is not stuck; a training cost that falls
-    and a training accuracy that pulls ahead of the test accuracy."""
-    training, _, test = mnist
+    """05 (sections 7 and 9) trains [784, 30, 10] from seed 0 for 30 epochs and, beside
+    it, [784, 100, 10] from seed 9 (the best N(0, 1) start on validation after one epoch)
+    for 10 epochs with monitor=10_000, both watching the validation images, and reads the
+    test images once at the end of each. It asserts what is asserted here: 88-93% of the
+    validation images after epoch 1 and 2 to 7 points more after epoch 30, a test accuracy
+    of 94.5-96% (the lecture's best epoch: 95.42%); for [784, 100, 10], more than 8,000
+    validation images after epoch 1, a test accuracy of 95.5-97% (the lecture: 96.59% in
+    30 epochs), a training cost that falls over the first three epochs and a training
+    accuracy that pulls ahead of the validation accuracy."""
+    training, validation, test = mnist
     assert DISTURBED_ETA != 3.0
     jobs = [
-        Job(sizes=(784, 30, 10), seed=0, epochs=30, eta=DISTURBED_ETA),
-        Job(sizes=(784, 100, 10), seed=9, epochs=10, eta=DISTURBED_ETA, monitor=10_000),
-    ]
-    first, second = (result.history for result in train_runs(jobs, training, test=test))
+        Job(sizes=(784, 30, 10), seed=0, epochs=30, eta=DISTURBED_ETA, evaluate=("validation",)),
+        Job(
+            sizes=(784, 100, 10), seed=9, epochs=10, eta=DISTURBED_ETA,
+            evaluate=("validation",), monitor=10_000,
+        ),
+    ]  # fmt: skip
+    first, second = train_runs(jobs, training, validation=validation)
 
-    gain = (first.best - first.correct[0]) / 100
-    assert 0.945 <= first.accuracy.max() <= 0.96
-    assert 0.88 <= first.accuracy[0] <= 0.93 and 3 <= gain <= 6
+    history = first.history
+    gain = (history.validation_correct[-1] - history.validation_correct[0]) / 100
+    assert 0.88 <= history.validation_accuracy[0] <= 0.93 and 2 <= gain <= 7
+    assert 0.945 <= first.network.evaluate(*test) / 10_000 <= 0.96
 
-    assert 0.955 <= second.accuracy.max() <= 0.97
-    assert second.correct[0] > 8000
-    assert np.all(np.diff(second.training_cost[:3]) < 0)
-    gaps = 100 * (second.training_accuracy - second.accuracy)
+    history = second.history
+    assert 0.955 <= second.network.evaluate(*test) / 10_000 <= 0.97
+    assert history.validation_correct[0] > 8000
+    assert np.all(np.diff(history.training_cost[:3]) < 0)
+    gaps = 100 * (history.training_accuracy - history.validation_accuracy)
     assert gaps[-1] > 0.5 and gaps[-1] > gaps[0]
