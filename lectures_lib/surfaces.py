@@ -16,6 +16,8 @@ from lectures_lib.checks import check_whole_number
 from lectures_lib.gradcheck import numerical_gradient  # noqa: F401 - re-exported for notebook 01
 
 
+# The surfaces below are declared alike on purpose: cost, gradient and Hessian written out
+# by hand for each (tests/test_descent.py checks them against finite differences).
 @dataclass(frozen=True)
 class Surface:
     """A named cost C(v) with its gradient, Hessian, a plotting window and its minima."""

@@ -276,6 +276,8 @@ def _more_precisely(expected) -> str:
 
 
 @dataclass(frozen=True, kw_only=True)
+# Each exercise module declares its exercises as Value(...) and Function(...) calls: alike in
+# shape on purpose (id, signature, cases, reference, slips), one declaration per exercise.
 class Function(Exercise):
     """An exercise answered by a function, checked against lectures_lib on random inputs.
 
