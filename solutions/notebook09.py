@@ -6,7 +6,7 @@ import numpy as np
 SEGMENTATIONS = 2**3
 
 # 09.string_accuracy: all five digits must be right, independently: 0.975^5 = 0.8811...
-STRING_ACCURACY = round(0.975**5, 2)
+STRING_ACCURACY = round(0.975**5, 4)
 
 
 def segmentation_score(outputs):

@@ -214,7 +214,7 @@ def test_typical_wrong_values_get_their_message(exercise_id, mnist):
 
 @pytest.mark.parametrize(
     ("exercise_id", "rounded", "coarse"),
-    [("03.sigmoid_prime_2", 0.105, 0.1), ("09.string_accuracy", 0.88, 0.9)],
+    [("03.sigmoid_prime_2", 0.105, 0.1), ("09.string_accuracy", 0.8811, 0.88)],
 )
 def test_precision_asked_for_is_the_precision_accepted(exercise_id, rounded, coarse):
     assert feedback(exercise_id, rounded).right
@@ -461,8 +461,8 @@ def test_sixty_thousand_over_ten_is_named(mnist):
     assert "50,000" in verdict.message and "validation" in verdict.message
 
 
-def test_two_decimals_given_but_rounded_wrong_is_told_so():
-    verdict = feedback("09.string_accuracy", 0.89)
+def test_four_decimals_given_but_rounded_wrong_is_told_so():
+    verdict = feedback("09.string_accuracy", 0.8812)
     assert not verdict.right and "decimal places" not in verdict.message
     assert "Round only at the end" in verdict.message
 

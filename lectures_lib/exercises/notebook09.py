@@ -42,7 +42,7 @@ segmentations = Value(
 string_accuracy = Value(
     id="09.string_accuracy",
     expected=lambda: DIGIT_ACCURACY**N_DIGITS,
-    decimals=2,
+    decimals=4,
     slips=(
         (lambda: DIGIT_ACCURACY, "that is one digit; all five must be right"),
         (
