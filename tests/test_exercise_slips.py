@@ -915,6 +915,7 @@ WRONG_VALUES = [  # (exercise id, answer, a phrase its message must contain)
     ("07.z_spread", 28, "√784"),
     ("07.z_spread", 28.0, "√784"),
     ("10.sigma_prime_bound", 0.016, "fewer than three significant digits"),
+    ("01.eta_limit", 1, "second derivative"),  # 2/2: the coefficient of 2x² taken for λ
     ("09.string_accuracy", 0.875, "do not add up"),  # 1 - 5 x 0.025, the added chances of error
     ("09.string_accuracy", 0.88, "the question asks for"),  # what 0.875 rounds to, as well
     ("10.sigma_prime_bound", 1 / 16, "two layers"),

@@ -230,9 +230,10 @@ def _decimal_places(number) -> int | None:
 
 
 def _rounded_short(answer, expected) -> bool:
-    """A number not whole, given to one or two significant digits, correctly rounded."""
-    places = _decimal_places(answer)
-    if places is None or float(expected) == round(float(expected)):
+    """A number not whole, given with decimals to one or two significant digits, correctly
+    rounded (0.016 for 1/64)."""
+    places = _decimal_places(answer)  # a whole number (1 for 0.5) is no rounding of it
+    if places is None or places == 0 or float(expected) == round(float(expected)):
         return False
     return _significant_digits(answer, places) < 3 and abs(
         float(expected) - float(answer)

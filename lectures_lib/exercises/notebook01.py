@@ -64,6 +64,10 @@ eta_limit = Value(
             lambda: _eigenvalues(TWO_X2_Y2_HALF).max(),
             "that is λ_max, the largest eigenvalue of the Hessian; the limit on η is 2/λ_max",
         ),
+        (
+            lambda: 2 / (_eigenvalues(TWO_X2_Y2_HALF).max() / 2),
+            "λ is the second derivative, not the coefficient: the second derivative of 2x² is 4",
+        ),
     ),
     hints=(
         f"{section('01', 'The learning rate: how large may η be?', 'λ')}: on a "
