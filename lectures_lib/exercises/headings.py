@@ -53,17 +53,16 @@ SECTIONS = {
     "06": (
         "η = 0.001: learning in slow motion",
         "η = 100: stuck at chance",
-        "The two runs side by side, and how to choose η",
+        "Choosing η: only η changes",
         "Try it yourself: η, live",
     ),
     "07": (
         "Initialization: where the descent starts",
         "More training data",
         "The architecture: how many hidden neurons",
-        "When to stop",
+        "More epochs, and when to stop",
         "Relevant features",
         "Two networks at chance: the learning rate, too small or too large",
-        "Summary: symptom, likely cause, what to try",
     ),
     "08": (
         "Two encodings of the answer",
@@ -88,10 +87,11 @@ SECTIONS = {
         "Why: each layer back multiplies by $W$ and by $\\sigma'(z)$",
         "Training the three depths, and the gradient during training",
         "Does depth pay?",
-        "What later chapters do about it",
+        "What later chapters change",
     ),
     "11": (
         "From strokes to an MNIST digit",
+        "Draw large",
         "Your turn",
         "The pad, drawn on by code",
     ),
