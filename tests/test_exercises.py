@@ -223,7 +223,7 @@ def test_precision_asked_for_is_the_precision_accepted(exercise_id, rounded, coa
 
 
 def test_a_percentage_where_a_fraction_is_asked():
-    verdict = feedback("09.string_accuracy", 88)
+    verdict = feedback("09.string_accuracy", 88.11)
     assert not verdict.right and "as a fraction" in verdict.message
 
 
