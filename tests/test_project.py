@@ -32,11 +32,12 @@ def _name(requirement: str) -> str:
 
 
 def _requirements(extras=None) -> list[str]:
-    """pyproject.toml's requirements: the dependencies and the extras (all, or ``extras``),
-    without the extras' references to lectures_lib itself."""
+    """pyproject.toml's requirements: the dependencies and the extras (all but the
+    instructor's "course", which neither the classroom environment nor the lowest-version
+    job installs; or ``extras``), without the extras' references to lectures_lib itself."""
     groups = PYPROJECT["optional-dependencies"]
     listed = [*PYPROJECT["dependencies"]]
-    for name in groups if extras is None else extras:
+    for name in [g for g in groups if g != "course"] if extras is None else extras:
         listed += [r for r in groups[name] if not r.startswith("lectures_lib")]
     return listed
 
