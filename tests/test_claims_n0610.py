@@ -11,6 +11,7 @@ import pytest
 from threadpoolctl import threadpool_limits
 
 from lectures_lib.data import load_mnist
+from lectures_lib.encoding import one_hot
 from lectures_lib.network import Network
 from lectures_lib.runs import Job, NetworkSaturated, sgd, train, train_runs
 
@@ -63,6 +64,41 @@ def test_06_eta_sweep_holds_over_seeds(mnist):
         assert min(runs[100.0].training_cost) > 0.499, s
 
 
+def test_06_small_steps_follow_the_slow_run(mnist):
+    """Notebook 06, section 1 (10 steps at η = 3.0 against 6 epochs at η = 0.001): from
+    each of seeds 0-4, [784, 100, 10] trained 6 epochs at η = 0.001 (30,000 steps) ends,
+    on the first 10,000 training images, within 5% of the cost of 500 steps at η = 0.06
+    from the same start (the same η × steps = 30), for each of three shuffles; 10 steps at
+    η = 3.0 (also 30) miss it by more than 10% from at least one seed and shuffle."""
+    training, _, _ = mnist
+    X_monitor, labels_monitor = training.images[:10_000], training.labels[:10_000]
+    Y = one_hot(training.labels)
+
+    def slow(seed):
+        job = Job(sizes=(784, 100, 10), seed=seed, epochs=6, eta=0.001, monitor=10_000)
+        return train(job, training, test=(X_monitor[:10], labels_monitor[:10]))
+
+    def cost_after(seed, shuffle, n_steps, eta):
+        net = Network((784, 100, 10), rng=seed)
+        order = np.random.default_rng([seed, shuffle]).permutation(len(training.labels))
+        for k in range(n_steps):
+            batch = order[10 * k : 10 * (k + 1)]
+            net.update_mini_batch(training.images[batch], Y[batch], eta)
+        return net.cost(X_monitor, labels_monitor)
+
+    first = slow(SEEDS[0])  # here, before the threads: the compiled engine is built once
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(2) as pool:
+        results = [first, *pool.map(slow, SEEDS[1:])]
+    large_misses = []
+    for seed, result in zip(SEEDS, results):
+        target = result.history.training_cost[-1]
+        for shuffle in range(3):
+            small = cost_after(seed, shuffle, 500, 0.06)
+            assert abs(small / target - 1) < 0.05, (seed, shuffle, small, target)
+            large_misses.append(abs(cost_after(seed, shuffle, 10, 3.0) / target - 1))
+    assert max(large_misses) > 0.1, large_misses
+
+
 def validation_after_schedule(seed, schedule, training, validation, epochs=10):
     """[784, 30, 10] from this seed, one epoch at a time, η = schedule(η, accuracies so
     far) before each epoch (starting from 3.0): the validation images right after the last
@@ -78,10 +114,13 @@ def validation_after_schedule(seed, schedule, training, validation, epochs=10):
 
 def test_06_schedules_no_free_win(mnist):
     """Notebook 06, section 3 ("η need not stay fixed"): over 10 epochs of [784, 30, 10]
-    from seeds 0-4, neither a fixed drop (η = 3.0, then 0.3 from epoch 6) nor Nielsen's
-    rule (η halved after each epoch whose validation accuracy fell) beats a constant
-    η = 3.0 from every seed, and the median difference in the validation accuracy after
-    the last epoch is under half a point, either way."""
+    from seeds 0-4, against a constant η = 3.0 (the validation accuracy after the last
+    epoch): a fixed drop (η = 3.0, then 0.3 from epoch 6) ends lower from at least three of
+    the five seeds, by 0.1 to 0.5 points in the median (seeds 0-4 measured -0.13, -0.34,
+    -0.39, -0.38, +0.17); Nielsen's rule (η halved after each epoch whose validation
+    accuracy fell) is about neutral: it does not win from every seed, and its median
+    difference is under a quarter of a point (measured +0.16, -0.18, -0.26, -0.12,
+    +0.40)."""
     training, validation, _ = mnist
     schedules = {
         "constant": lambda eta, correct: eta,
@@ -99,10 +138,14 @@ def test_06_schedules_no_free_win(mnist):
     first = run(cases[0])  # here, before the threads: the compiled engine is built once
     with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(2) as pool:
         found = dict(zip(cases, [first, *pool.map(run, cases[1:])]))
-    for name in ("fixed drop", "halve when worse"):
-        gain = np.array([found[s, name] - found[s, "constant"] for s in SEEDS]) / 100
-        assert not np.all(gain > 0), (name, gain)  # percentage points
-        assert abs(np.median(gain)) < 0.5, (name, gain)
+    gain = {
+        name: np.array([found[s, name] - found[s, "constant"] for s in SEEDS]) / 100
+        for name in ("fixed drop", "halve when worse")
+    }  # percentage points
+    assert np.sum(gain["fixed drop"] < 0) >= 3, gain  # worse from most seeds ...
+    assert -0.5 < np.median(gain["fixed drop"]) < -0.1, gain  # ... by a little
+    assert not np.all(gain["halve when worse"] > 0), gain  # about neutral
+    assert abs(np.median(gain["halve when worse"])) < 0.25, gain
 
 
 def test_10_depth_with_eta_chosen_per_depth(mnist):
