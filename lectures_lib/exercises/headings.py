@@ -87,7 +87,6 @@ SECTIONS = {
         "Why: each layer back multiplies by $W$ and by $\\sigma'(z)$",
         "Training the three depths, and the gradient during training",
         "Does depth pay?",
-        "What later chapters change",
     ),
     "11": (
         "From strokes to an MNIST digit",
