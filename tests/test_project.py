@@ -328,7 +328,9 @@ def test_make_lab_serves_the_project_and_says_once_that_mnist_is_missing(tmp_pat
     # issue 20.14: the URL printed opens 00_start_here, with the token; no deprecation warning
     printed = set(re.findall(r"http://127\.0\.0\.1:\d+/\S*token=\S+", log))
     assert printed == {f"{base}/lab/tree/notebooks/00_start_here.ipynb?token={token}"}, printed
-    assert "deprecated" not in log.lower(), log
+    # at the lowest versions (jupyterlab 4.0), a server extension still reads ServerApp.token
+    if os.environ.get("LECTURES_CI_JOB") != "lowest":
+        assert "deprecated" not in log.lower(), log
     assert log.count("MNIST could not be fetched") == 1 and advice(cache) in log
     assert "Traceback" not in log and "token" in log
     assert not cache.exists() or not any(cache.iterdir())
