@@ -481,14 +481,13 @@ def figure(ncols: int = 1, width: float = 5.0, height: float = 4.0):
     return fig, axes
 
 
-def contour(ax, surface: Surface, levels: int = 30) -> None:
-    """Contour lines of the surface's cost over its window (log-spaced where C > 0)."""
+def contour(ax, surface: Surface, levels: int = 30):
+    """Contour lines of the surface's cost over its window (log-spaced where C > 0); returns
+    the contour set, for a colour bar."""
     X, Y, C = grid(surface)
     if C.min() > -1e-12:
-        lv = np.geomspace(max(C.min(), 1e-3), C.max(), levels)
-        ax.contour(X, Y, C, levels=lv, cmap="viridis", linewidths=0.7)
-    else:
-        ax.contour(X, Y, C, levels=levels, cmap="viridis", linewidths=0.7)
+        levels = np.geomspace(max(C.min(), 1e-3), C.max(), levels)
+    lines = ax.contour(X, Y, C, levels=levels, cmap="viridis", linewidths=0.7)
     for m in surface.minima:
         ax.plot(*m, "k*", markersize=10)
     ax.set_xlim(surface.window[:2])
@@ -496,6 +495,7 @@ def contour(ax, surface: Surface, levels: int = 30) -> None:
     ax.set_xlabel("$v_1$")
     ax.set_ylabel("$v_2$")
     ax.set_title(surface.name)
+    return lines
 
 
 def descent_figure(surface: Surface, runs: dict) -> Figure:
