@@ -162,6 +162,10 @@ def test_the_command_line_exit_status(tmp_path):
     assert subprocess.run([sys.executable, TOOL, tmp_path], capture_output=True).returncode == 0
 
 
+# the prose states what the notebooks print at the versions the series is written for: at
+# the lowest versions a training run's last digits differ (another numpy, another BLAS),
+# so its printed numbers do too, and the lowest-version job leaves this check out
+@pytest.mark.main_job
 @pytest.mark.after_notebooks
 def test_the_series_prose_is_backed():
     """Every run-dependent number in the series' prose is backed.  It reads the executed
