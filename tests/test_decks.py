@@ -9,28 +9,21 @@ executed first (minutes for the series).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import nbformat
 import pytest
 from browsers import chromium, new_page
+from project_tools import tool
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 WIDTH, HEIGHT = 1280, 720
 
 
-def _tool(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-build_slides = _tool("build_slides")
-tidy_notebooks = _tool("tidy_notebooks")
+build_slides = tool("build_slides")
+tidy_notebooks = tool("tidy_notebooks")
 
 md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
 

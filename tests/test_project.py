@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from project_tools import tool
 
 try:
     import tomllib
@@ -211,13 +212,9 @@ def test_slide_decks_build(path):
     """Each notebook becomes a reveal.js deck (tools/build_slides.py; here without outputs):
     a section per heading, no navigation, no setup cell, nothing loaded from outside.
     tests/test_decks.py walks the real decks in Chromium."""
-    import importlib.util
-
     import nbformat
 
-    spec = importlib.util.spec_from_file_location("build_slides", ROOT / "tools/build_slides.py")
-    build_slides = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(build_slides)
+    build_slides = tool("build_slides")
     nb = nbformat.read(path, as_version=4)
     html, _ = build_slides.exporter().from_notebook_node(build_slides.for_slides(nb))
     headings = sum(c.metadata["slideshow"]["slide_type"] == "slide" for c in nb.cells)
@@ -238,12 +235,7 @@ def test_start_here_links_every_notebook():
 
 
 def _tidy_tool():
-    sys.path.insert(0, str(ROOT / "tools"))
-    try:
-        import tidy_notebooks
-    finally:
-        sys.path.pop(0)
-    return tidy_notebooks
+    return tool("tidy_notebooks")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

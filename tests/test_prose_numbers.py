@@ -1,7 +1,6 @@
 """The prose-number check (tools/check_prose_numbers.py): it finds numbers in the prose that
 drifted from the run, and lets through what a run backs, quotes and MNIST's structure."""
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -9,20 +8,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from project_tools import tool
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOL = ROOT / "tools" / "check_prose_numbers.py"
 
-
-def _tool(name):
-    """The module tools/<name>.py."""
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    module = sys.modules[spec.name] = importlib.util.module_from_spec(spec)  # dataclasses need it
-    spec.loader.exec_module(module)
-    return module
-
-
-prose = _tool("check_prose_numbers")
+prose = tool("check_prose_numbers")
 
 
 def code(source, printed=""):
@@ -179,7 +170,7 @@ def test_the_series_prose_is_backed():
         paths = sorted(Path(other).glob("[0-9][0-9]_*.ipynb"))
         assert paths, f"no executed notebooks NN_*.ipynb in {other}"
     else:
-        build_slides = _tool("build_slides")
+        build_slides = tool("build_slides")
         paths = []
         for notebook in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
             build_slides.executed_copy(notebook)  # up to date in build_slides.EXECUTED

@@ -499,11 +499,6 @@ def notebooks(arguments) -> list[Path]:
     return paths
 
 
-def check_notebook_folder(folder) -> list[Finding]:
-    """The findings of every executed NN_*.ipynb notebook in ``folder``."""
-    return [f for path in notebooks([folder]) for f in check_notebook(path)]
-
-
 def main(arguments) -> int:
     if not arguments:
         print(__doc__.split("\n\n")[0])
