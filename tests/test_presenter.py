@@ -230,7 +230,11 @@ def test_eta_slider_redraws_in_the_presenter(page, presenter):
     assert setup.text_content().strip() and setup.text_content().strip() not in text
     assert "descent_explorer" not in text, "code is shown"
     move_eta_and_check(page, eta_explorer(page))
-    assert page.outside_requests == [] and page.js_errors == []
+    # Seen once in five CI runs (cause not found): Voila's widget-manager plugin logs that it
+    # "failed to activate" ("Missing property 'name'") while the widgets work, as the slider
+    # check above shows. That message alone is let through; any other error fails.
+    errors = [e for e in page.js_errors if "failed to activate. Error: Missing property" not in e]
+    assert page.outside_requests == [] and errors == []
 
 
 def test_token_host_and_origin(presenter):
